@@ -1,0 +1,253 @@
+"""Instant checks for the exercises: right or wrong at once, without giving the answer away.
+
+A visible check cell in a student's notebook calls :func:`check_answer` with the student's
+value and a *salted hash* of the expected value, never the value itself. Common mistakes get
+their own hint, keyed by the hash of the wrong value (7,840 instead of 7,850: "did you forget
+the biases?"). The real values live only in the hidden tests of the grade cells, which nbgrader
+strips from the released notebooks.
+
+Why hashes: the released notebook and ``course_lib`` then hold no plain answer for a student
+to read. The check is still an oracle a determined student could query by trial (so is any
+instant feedback); the grade comes from the hidden tests at grading time.
+
+Authors compute hashes with::
+
+    python -m course_lib.checks NAME VALUE [VALUE ...] [--decimals D]
+
+Function exercises are checked with :func:`check_function` against a reference from
+``course_lib`` on random inputs.
+"""
+
+import argparse
+import hashlib
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = [
+    "answer_hash",
+    "check_answer",
+    "check_function",
+    "require_answer",
+    "CORRECT",
+    "NOT_YET",
+]
+
+_SALT = "nn-course/2026"
+CORRECT = "\u2714 Correct."
+NOT_YET = "\u2718 Not yet."
+_BLANK = ("Not answered yet: replace the None (or the NotImplementedError) in the exercise cell "
+          "with your answer, run that cell, then run this check again.")
+
+
+def _canonical(value, decimals):
+    """Text form of an answer that does not depend on its Python type (7 == 7.0 == np.int64(7))."""
+    if isinstance(value, str):
+        return "s:" + " ".join(value.strip().lower().split())
+    if isinstance(value, (bool, np.bool_)):
+        return "b:" + str(bool(value))
+    if isinstance(value, (Integral, np.integer)):
+        return "n:" + str(int(value))
+    if isinstance(value, (Real, np.floating)):
+        x = float(value)
+        if not math.isfinite(x):
+            return "f:" + str(x)
+        if decimals is None and x == round(x):
+            return "n:" + str(int(round(x)))
+        x = round(x, 6 if decimals is None else decimals) + 0.0  # + 0.0 maps -0.0 to 0.0
+        return "n:" + str(int(x)) if x == int(x) else "f:" + repr(x)
+    if isinstance(value, dict):
+        items = sorted((str(k), _canonical(v, decimals)) for k, v in value.items())
+        return "d:{" + ",".join(f"{k}={v}" for k, v in items) + "}"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        arr = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value
+        shape = "x".join(map(str, np.shape(arr)))
+        return f"a[{shape}]:" + ",".join(_canonical(v, decimals) for v in np.ravel(arr).tolist())
+    raise TypeError(f"check_answer: cannot check an answer of type {type(value).__name__}; "
+                    "give a number, a string, or a list/tuple/array of numbers.")
+
+
+def answer_hash(name, value, decimals=None):
+    """Salted SHA-256 of an answer, as stored in a visible check cell.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's name; it is part of the salt, so equal answers to different
+        exercises have different hashes.
+    value : int, float, str, or sequence of them
+        The answer. Integers and whole floats hash alike (7 and 7.0); arrays hash their shape
+        and their values.
+    decimals : int, optional
+        Round floats to this many decimals first (for answers such as a loss value).
+
+    Returns
+    -------
+    str
+        16 hexadecimal characters.
+
+    Examples
+    --------
+    >>> answer_hash("demo", 7) == answer_hash("demo", 7.0)
+    True
+    >>> answer_hash("demo", 7) == answer_hash("other", 7)
+    False
+    """
+    text = f"{_SALT}|{name}|{_canonical(value, decimals)}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _is_blank(value):
+    return value is None or value is Ellipsis
+
+
+def check_answer(name, value, expected, hints=None, decimals=None):
+    """Tell the student at once whether ``value`` is right, with a hint for common mistakes.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's name, as used to compute ``expected``.
+    value : object
+        The student's answer; ``None`` means not answered yet.
+    expected : str
+        ``answer_hash(name, right_answer, decimals)``.
+    hints : dict of str to str, optional
+        ``{answer_hash(name, wrong_answer): "what that mistake usually is"}``.
+    decimals : int, optional
+        Rounding used when ``expected`` was computed.
+
+    Returns
+    -------
+    bool
+        True when the answer is right. Prints the verdict.
+
+    Examples
+    --------
+    >>> h = answer_hash("params_784_10", 7850)
+    >>> check_answer("params_784_10", 7850, h)
+    ✔ Correct.
+    True
+    >>> hints = {answer_hash("params_784_10", 7840): "784 x 10 weights... and the biases?"}
+    >>> check_answer("params_784_10", 7840, h, hints)
+    ✘ Not yet. Hint: 784 x 10 weights... and the biases?
+    False
+    """
+    if _is_blank(value):
+        print(_BLANK)
+        return False
+    try:
+        got = answer_hash(name, value, decimals)
+    except TypeError as err:
+        print(f"{NOT_YET} {err}")
+        return False
+    if got == expected:
+        print(CORRECT)
+        return True
+    hint = (hints or {}).get(got)
+    print(f"{NOT_YET} Hint: {hint}" if hint else f"{NOT_YET} Check your working and try again.")
+    return False
+
+
+def require_answer(value, exercise):
+    """Raise ``NotImplementedError`` when an exercise is still blank (used in grade cells).
+
+    A blank exercise then shows the same error in every cell that depends on it, which the
+    student and the autograder both read as "not done yet".
+
+    Examples
+    --------
+    >>> require_answer(3, "Exercise 1")
+    >>> require_answer(None, "Exercise 1")
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: Exercise 1 is not answered yet.
+    """
+    if _is_blank(value):
+        raise NotImplementedError(f"{exercise} is not answered yet.")
+
+
+def check_function(func, reference, cases, rtol=1e-6, atol=1e-8, hints=None):
+    """Compare a student's function with a reference on a list of inputs; print the verdict.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    reference : callable
+        The trusted version (from ``course_lib``).
+    cases : list of tuple
+        Positional arguments for each call.
+    rtol, atol : float
+        Tolerances of ``np.allclose``.
+    hints : list of (callable, str), optional
+        ``(test, message)`` pairs: when a case fails and ``test(args, got, want)`` is true,
+        the message is shown (e.g. "your softmax overflows for large logits").
+
+    Returns
+    -------
+    bool
+        True when every case agrees.
+
+    Examples
+    --------
+    >>> check_function(lambda x: 2 * x, lambda x: x + x, [(1.0,), (np.arange(3.0),)])
+    ✔ Correct.
+    True
+    """
+    for i, args in enumerate(cases, 1):
+        try:
+            got = func(*args)
+        except NotImplementedError:
+            print(_BLANK)
+            return False
+        except Exception as err:  # the student's code: report, do not crash the check
+            print(f"{NOT_YET} Case {i} raised {type(err).__name__}: {err}")
+            return False
+        want = reference(*args)
+        got_arr, want_arr = np.asarray(got), np.asarray(want)
+        if got_arr.shape != want_arr.shape:
+            print(f"{NOT_YET} Case {i}: your result has shape {got_arr.shape}, "
+                  f"expected shape {want_arr.shape}.")
+            return False
+        try:
+            ok = np.allclose(got_arr, want_arr, rtol=rtol, atol=atol)
+        except TypeError:
+            ok = False
+        if not ok:
+            for test, message in hints or []:
+                if test(args, got_arr, want_arr):
+                    print(f"{NOT_YET} Case {i}: {message}")
+                    return False
+            print(f"{NOT_YET} Case {i}: the values differ from the expected ones.")
+            return False
+    print(CORRECT)
+    return True
+
+
+def main(argv=None):
+    """Command line for authors: print the hash of an answer."""
+    parser = argparse.ArgumentParser(prog="python -m course_lib.checks",
+                                     description="Print the salted hash of an answer.")
+    parser.add_argument("name")
+    parser.add_argument("value", nargs="+",
+                        help="a number or a word; several values form a list")
+    parser.add_argument("--decimals", type=int, default=None)
+    args = parser.parse_args(argv)
+
+    def parse(text):
+        for kind in (int, float):
+            try:
+                return kind(text)
+            except ValueError:
+                pass
+        return text
+
+    values = [parse(v) for v in args.value]
+    value = values[0] if len(values) == 1 else values
+    print(answer_hash(args.name, value, args.decimals))
+
+
+if __name__ == "__main__":
+    main()
