@@ -96,7 +96,8 @@ def as_labels(labels, func="as_labels"):
     """
     y = np.asarray(labels)
     if y.ndim != 1:
-        raise ValueError(f"{func}: labels must be a 1-D array of class indices, got shape {y.shape}.")
+        raise ValueError(
+            f"{func}: labels must be a 1-D array of class indices, got shape {y.shape}.")
     if np.issubdtype(y.dtype, np.floating):
         if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
             raise ValueError(f"{func}: labels must be whole numbers, got {y[:5].tolist()}...")
@@ -115,7 +116,8 @@ def _targets_as_one_hot(probs, targets, func):
         t = t[None, :]
     if t.shape != probs.shape:
         raise ValueError(
-            f"{func}: targets of shape {t.shape} do not match probabilities of shape {probs.shape}; "
+            f"{func}: targets of shape {t.shape} do not match probabilities of shape "
+            f"{probs.shape}; "
             f"expected one-hot targets of shape {probs.shape} or integer labels of shape ({n},).")
     return as_float_array(t, func)
 
