@@ -1,0 +1,270 @@
+"""Pictures for the classic CNN architectures: where the parameters sit, the ImageNet
+challenge's error by year, learned filters and feature maps, and a layer-by-layer explorer.
+"""
+
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
+           "plot_ilsvrc_top5", "plot_params_per_layer", "plot_filters", "plot_feature_maps",
+           "layer_explorer"]
+
+# Winners of the ImageNet Large Scale Visual Recognition Challenge (classification task):
+# (year, entry, top-5 error in %).
+ILSVRC_TOP5 = (
+    (2010, "NEC-UIUC", 28.2),
+    (2011, "XRCE", 25.8),
+    (2012, "AlexNet", 16.4),
+    (2013, "ZFNet (Clarifai)", 11.7),
+    (2014, "GoogLeNet", 6.7),
+    (2015, "ResNet", 3.57),
+)
+ILSVRC_RUNNER_UP = ((2014, "VGG", 7.3),)
+HUMAN_TOP5 = 5.1  # one trained annotator on 1,500 test images (Russakovsky et al., 2015)
+ILSVRC_SOURCE = (
+    "Source: O. Russakovsky et al., \"ImageNet Large Scale Visual Recognition Challenge\", "
+    "IJCV 115, 211-252 (2015) for 2010-2014 and the human estimate; K. He et al., \"Deep "
+    "Residual Learning for Image Recognition\", CVPR 2016 for 2015.")
+
+
+def plot_ilsvrc_top5(ax=None):
+    """Bar chart of the ILSVRC winners' top-5 error by year, with the human estimate.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 4.8), constrained_layout=True)
+    else:
+        fig = ax.figure
+    years = [y for y, _, _ in ILSVRC_TOP5]
+    errors = [e for _, _, e in ILSVRC_TOP5]
+    bars = ax.bar(years, errors, color="#4e79a7", width=0.6, label="winner")
+    for bar, (_, name, err) in zip(bars, ILSVRC_TOP5, strict=True):
+        ax.text(bar.get_x() + bar.get_width() / 2, err + 0.5, f"{name}\n{err:g}%",
+                ha="center", va="bottom", fontsize=9)
+    for year, name, err in ILSVRC_RUNNER_UP:
+        ax.plot(year + 0.38, err, "D", color="#f28e2b", markersize=8,
+                label=f"{name} ({year}, second): {err:g}%")
+    ax.axhline(HUMAN_TOP5, color="#e15759", ls="--", label=f"human estimate: about {HUMAN_TOP5}%")
+    ax.set_xticks(years)
+    ax.set_ylim(0, max(errors) * 1.25)
+    ax.set_xlabel("year of the challenge")
+    ax.set_ylabel("top-5 classification error (%)")
+    ax.set_title("ImageNet challenge (ILSVRC) winners: top-5 error by year")
+    ax.legend(loc="upper right")
+    fig.text(0.01, -0.02, ILSVRC_SOURCE, fontsize=7, ha="left", va="top", wrap=True)
+    return fig
+
+
+def layer_rows(model):
+    """One dict per layer of a model: name, kind, output shape, parameter shapes and count.
+
+    Parameters
+    ----------
+    model : Sequential
+        Any object with a ``layers`` list whose items have ``name``, ``output_shape``,
+        ``param_shapes()`` and ``count_params()`` (course_lib's layers do); nothing is allocated.
+
+    Returns
+    -------
+    list of dict
+        Keys ``name``, ``kind``, ``output_shape``, ``param_shapes``, ``params``.
+    """
+    rows = []
+    for layer in model.layers:
+        rows.append({"name": layer.name or type(layer).__name__.lower(),
+                     "kind": type(layer).__name__,
+                     "output_shape": tuple(layer.output_shape),
+                     "param_shapes": [tuple(s) for s in layer.param_shapes()],
+                     "params": int(layer.count_params())})
+    return rows
+
+
+def plot_params_per_layer(names, params, title, highlight=None, log=False, ax=None):
+    """Horizontal bars: the number of parameters of each layer, with its share of the total.
+
+    Parameters
+    ----------
+    names : sequence of str, length L
+    params : sequence of int, length L
+    title : str
+    highlight : int, optional
+        Index of a bar drawn in another colour.
+    log : bool, default False
+        Logarithmic x axis (layers without parameters are then left out of the axis).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    names, params = list(names), np.asarray(params, dtype=np.int64)
+    if len(names) != len(params):
+        raise ValueError(f"plot_params_per_layer: {len(names)} names but {len(params)} counts; "
+                         "give one count per layer.")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 0.32 * len(names) + 1.6), constrained_layout=True)
+    else:
+        fig = ax.figure
+    total = int(params.sum())
+    colours = ["#4e79a7"] * len(names)
+    if highlight is not None:
+        colours[highlight] = "#e15759"
+    y = np.arange(len(names))
+    ax.barh(y, params, color=colours)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()  # first layer on top, as in summary()
+    top = params.max() if len(params) else 1
+    for yi, p in zip(y, params, strict=True):
+        if p:
+            ax.text(p * (1.15 if log else 1) + (0 if log else top * 0.01), yi,
+                    f"{p:,} ({100 * p / total:.1f}%)", va="center", fontsize=8)
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(1, top * 300)
+    else:
+        ax.set_xlim(0, top * 1.45)
+    ax.set_xlabel("number of parameters (weights + biases)" + (", log scale" if log else ""))
+    ax.set_ylabel("layer")
+    ax.set_title(f"{title}: {total:,} parameters in all")
+    if highlight is not None:  # a legend only when two colours need telling apart
+        from matplotlib.patches import Patch
+        ax.legend(handles=[Patch(color="#e15759", label="chosen layer"),
+                           Patch(color="#4e79a7", label="other layers")], loc="lower right")
+    return fig
+
+
+def _tile(images, ncols, cmap, titles, suptitle, size=1.3):
+    n = len(images)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 0.4, size * nrows + 0.8),
+                             squeeze=False, constrained_layout=True)
+    for k, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if k >= n:
+            ax.axis("off")
+            continue
+        ax.imshow(images[k], cmap=cmap[k] if isinstance(cmap, list) else cmap,
+                  interpolation="nearest")
+        ax.set_title(titles[k], fontsize=8)
+    fig.suptitle(suptitle)
+    return fig
+
+
+def plot_filters(w, title="first-layer filters", ncols=8):
+    """Show a bank of filters as small images (weights scaled per filter).
+
+    Parameters
+    ----------
+    w : numpy.ndarray, shape (K, F, F, C)
+        C = 1: grey images (dark = negative, light = positive); C = 3: colour images;
+        otherwise the mean over the depth.
+    title : str
+    ncols : int, default 8
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim != 4 or w.shape[1] != w.shape[2]:
+        raise ValueError(f"plot_filters: w must be a filter bank of shape (K, F, F, C), got "
+                         f"shape {w.shape}. Pass a Conv2D layer's weights W.")
+    k, f = w.shape[0], w.shape[1]
+    images = []
+    for filt in w:
+        lo, hi = filt.min(), filt.max()
+        scaled = (filt - lo) / (hi - lo) if hi > lo else np.full_like(filt, 0.5)
+        images.append(scaled if w.shape[3] == 3 else scaled.mean(axis=2))
+    titles = [f"filter {i}" for i in range(k)]
+    return _tile(images, ncols, "gray", titles, f"{title}: {k} filters of {f}x{f}x{w.shape[3]}")
+
+
+def plot_feature_maps(maps, title="feature maps", image=None, ncols=8):
+    """Show the activation maps of one example, optionally after the input image.
+
+    Parameters
+    ----------
+    maps : numpy.ndarray, shape (H, W, K)
+        One activation map per filter.
+    title : str
+    image : numpy.ndarray, shape (H0, W0) or (H0, W0, 1), optional
+        The input, shown first.
+    ncols : int, default 8
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    maps = np.asarray(maps)
+    if maps.ndim != 3:
+        raise ValueError(f"plot_feature_maps: maps must have shape (H, W, K) (one example), got "
+                         f"shape {maps.shape}. Take out[0] of a batch output.")
+    images = [maps[:, :, i] for i in range(maps.shape[2])]
+    titles = [f"map {i}" for i in range(maps.shape[2])]
+    if image is not None:
+        images.insert(0, np.asarray(image).reshape(np.shape(image)[:2]))
+        titles.insert(0, "input")
+    h, w, k = maps.shape
+    cmaps = ["gray_r"] * (len(images) - k) + ["viridis"] * k  # the digit as on paper
+    return _tile(images, ncols, cmaps, titles, f"{title}: {k} maps of {h}x{w}")
+
+
+def _product(shape):
+    return " x ".join(map(str, shape))
+
+
+def layer_explorer(model, title="model"):
+    """An explorer: pick a layer and see its output shape, its parameters and where they sit.
+
+    Parameters
+    ----------
+    model : Sequential
+        See :func:`layer_rows`; ``summary()``-sized models work without allocating weights.
+    title : str
+        Name shown on the plot (e.g. "VGG16").
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: a ``layer`` dropdown, an ``HTML`` caption and an ``Image`` of the
+        parameter bars with the chosen layer highlighted. Attributes ``layer``, ``caption``
+        and ``image`` point at them.
+    """
+    import ipywidgets as widgets
+
+    rows = layer_rows(model)
+    total = sum(r["params"] for r in rows)
+    options = [(f"{i}: {r['name']} ({r['kind']})", i) for i, r in enumerate(rows)]
+    layer = widgets.Dropdown(options=options, value=0, description="layer")
+    caption = widgets.HTML()
+    image = widgets.Image(format="png")
+
+    def update(_change=None):
+        r = rows[layer.value]
+        parts = [_product(s) for s in r["param_shapes"]]
+        if parts:
+            formula = " + ".join(parts) + f" = {r['params']:,}"
+            share = f" ({100 * r['params'] / total:.2f}% of {total:,})"
+        else:
+            formula, share = "0 (this layer has nothing to learn)", ""
+        caption.value = (
+            f"<b>{r['name']}</b> ({r['kind']}): output shape "
+            f"{' x '.join(map(str, r['output_shape']))}; parameters {formula}{share}.")
+        fig = plot_params_per_layer([x["name"] for x in rows], [x["params"] for x in rows],
+                                    title, highlight=layer.value)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=70)
+        plt.close(fig)
+        image.value = buf.getvalue()
+
+    layer.observe(update, names="value")
+    update()
+    box = widgets.VBox([layer, caption, image])
+    box.layer, box.caption, box.image = layer, caption, image
+    return box
