@@ -27,6 +27,8 @@ from .activations import (
     tanh_derivative,
 )
 from .losses import cross_entropy, one_hot, softmax, softmax_cross_entropy_gradient
+# data (stands apart)
+from .data import load_mnist
 
 __version__ = "0.1.0"
 
@@ -35,4 +37,5 @@ __all__ = [
     "ACTIVATIONS", "relu", "relu_derivative", "sigmoid", "sigmoid_derivative", "sign",
     "sign_derivative", "step", "tanh", "tanh_derivative",
     "cross_entropy", "one_hot", "softmax", "softmax_cross_entropy_gradient",
+    "load_mnist",
 ]
