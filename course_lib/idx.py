@@ -1,4 +1,4 @@
-"""The IDX file format of MNIST: read and write NumPy arrays; verified, atomic file writes.
+"""The IDX file format of MNIST: read and write arrays; verified atomic writes and downloads.
 
 An IDX file is a header and the raw array, all numbers big-endian::
 
@@ -16,12 +16,13 @@ with 0x00000801 = 2049.
 import hashlib
 import os
 import tempfile
+import urllib.request
 import zlib
 
 import numpy as np
 
-__all__ = ["IDX_DTYPES", "atomic_write", "gunzip_blocks", "parse_idx", "read_bytes", "read_idx",
-           "read_verified", "write_idx"]
+__all__ = ["IDX_DTYPES", "atomic_write", "download_gz", "gunzip_blocks", "parse_idx",
+           "read_bytes", "read_idx", "read_verified", "write_idx"]
 
 # type code -> big-endian NumPy dtype
 IDX_DTYPES = {
@@ -254,3 +255,48 @@ def gunzip_blocks(blocks, origin, chunk=1 << 20):
     yield z.flush()
     if not z.eof:
         raise EOFError(f"{origin}: the gzip stream ends early (truncated download)")
+
+
+class _Bar:
+    """A tiny text progress bar (no dependency): ``name [#####.....]  45% 4.9/11.0 MB``."""
+
+    def __init__(self, label, total, enabled):
+        self.label, self.total, self.enabled, self.done, self.shown = label, total, enabled, 0, -1
+
+    def update(self, n):
+        self.done += n
+        if not self.enabled:
+            return
+        frac = min(self.done / self.total, 1.0) if self.total else 0.0
+        step = int(frac * 50)
+        if step != self.shown:  # redraw at most 50 times per file
+            self.shown = step
+            print(f"\r  {self.label:<26} [{'#' * (step * 30 // 50):<30}] {frac:4.0%} "
+                  f"{self.done / 1e6:5.1f}/{self.total / 1e6:.1f} MB", end="", flush=True)
+
+    def close(self):
+        if self.enabled:
+            print(flush=True)
+
+
+def download_gz(url, dest, sha256, verbose=True, timeout=3.0):
+    """Download a .gz file and store it decompressed at ``dest`` (atomically, SHA-256 checked).
+
+    ``timeout`` (seconds) bounds each network operation, so an unreachable server fails fast.
+    A connection that drops early raises EOFError; a wrong checksum raises ValueError.
+    """
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        total = int(response.headers.get("Content-Length") or 0)
+        bar = _Bar(dest.name + ".gz", total, verbose)
+
+        def blocks():
+            while block := response.read(1 << 16):
+                bar.update(len(block))
+                yield block
+            if total and bar.done != total:
+                raise EOFError(f"{url}: got {bar.done} of {total} bytes (connection lost)")
+
+        try:
+            atomic_write(dest, gunzip_blocks(blocks(), url), sha256, url)
+        finally:
+            bar.close()
