@@ -15,7 +15,9 @@ Authors compute hashes with::
     python -m course_lib.checks NAME VALUE [VALUE ...] [--decimals D]
 
 Function exercises are checked with :func:`check_function` against a reference from
-``course_lib`` on random inputs.
+``course_lib`` on random inputs, or, where the reference would be the answer itself, with
+:func:`check_outputs` against salted hashes of the right outputs on fixed inputs (authors get
+them from :func:`output_hashes`). :func:`check_raises` checks the error a function must raise.
 """
 
 import argparse
@@ -29,6 +31,9 @@ __all__ = [
     "answer_hash",
     "check_answer",
     "check_function",
+    "check_outputs",
+    "check_raises",
+    "output_hashes",
     "require_answer",
     "CORRECT",
     "NOT_YET",
@@ -224,6 +229,130 @@ def check_function(func, reference, cases, rtol=1e-6, atol=1e-8, hints=None):
             return False
     print(CORRECT)
     return True
+
+
+def output_hashes(name, func, cases, decimals=6):
+    """Hashes of ``func(*case)`` for each case: what :func:`check_outputs` compares with.
+
+    Authors call it once with a trusted implementation and paste the list into the check cell.
+
+    Examples
+    --------
+    >>> hashes = output_hashes("double", lambda x: 2 * x, [(1,), (2.5,)])
+    >>> [len(h) for h in hashes]
+    [16, 16]
+    """
+    return [answer_hash(f"{name}#{i}", func(*args), decimals) for i, args in enumerate(cases, 1)]
+
+
+def check_outputs(name, func, cases, expected, hints=None, decimals=6):
+    """Compare a student's function with salted hashes of the right outputs; print the verdict.
+
+    Use it when the reference implementation would itself be the answer (``W @ x + b``):
+    neither the notebook nor ``course_lib`` then holds it. Choose cases whose outputs are
+    exact (small integers) so that rounding to ``decimals`` cannot flip a digit.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's name, as given to :func:`output_hashes`.
+    func : callable
+        The student's function.
+    cases : list of tuple
+        Positional arguments for each call.
+    expected : list of str
+        ``output_hashes(name, reference, cases, decimals)``.
+    hints : dict of str to str, optional
+        ``{hash of a wrong output: message}``, hashes from :func:`output_hashes` applied to a
+        typical wrong implementation (e.g. one that forgets the bias).
+    decimals : int, default 6
+        Rounding of float outputs before hashing.
+
+    Returns
+    -------
+    bool
+        True when every case agrees.
+
+    Examples
+    --------
+    >>> cases = [(np.array([1, 2]),), (np.array([3]),)]
+    >>> right = output_hashes("double", lambda x: 2 * x, cases)
+    >>> check_outputs("double", lambda x: x + x, cases, right)
+    ✔ Correct.
+    True
+    >>> hint = dict.fromkeys(output_hashes("double", lambda x: x * x, cases), "Twice, not squared.")
+    >>> check_outputs("double", lambda x: x ** 2, cases, right, hints=hint)
+    ✘ Not yet. Case 1: Twice, not squared.
+    False
+    """
+    if len(expected) != len(cases):
+        raise ValueError(f"check_outputs: {len(cases)} cases but {len(expected)} expected "
+                         "hashes; compute them with output_hashes(name, reference, cases).")
+    for i, (args, want) in enumerate(zip(cases, expected, strict=True), 1):
+        try:
+            got = func(*args)
+        except NotImplementedError:
+            print(_BLANK)
+            return False
+        except Exception as err:  # the student's code: report, do not crash the check
+            print(f"{NOT_YET} Case {i} raised {type(err).__name__}: {err}")
+            return False
+        try:
+            got_hash = answer_hash(f"{name}#{i}", got, decimals)
+        except TypeError:
+            print(f"{NOT_YET} Case {i}: your function returned a {type(got).__name__}; "
+                  "return a number or a NumPy array.")
+            return False
+        if got_hash != want:
+            hint = (hints or {}).get(got_hash)
+            shape = np.shape(got) if isinstance(got, (list, tuple, np.ndarray)) else None
+            detail = hint or ("the values differ from the expected ones"
+                              + (f" (your result has shape {shape})" if shape else "") + ".")
+            print(f"{NOT_YET} Case {i}: {detail}")
+            return False
+    print(CORRECT)
+    return True
+
+
+def check_raises(func, args, exception=ValueError, contains=None):
+    """Check that ``func(*args)`` raises ``exception`` whose message contains ``contains``.
+
+    Returns
+    -------
+    bool
+        True when it does. Prints the verdict.
+
+    Examples
+    --------
+    >>> def f(x):
+    ...     raise ValueError(f"f: x must be positive, got {x}.")
+    >>> check_raises(f, (-1,), ValueError, contains="f:")
+    ✔ Correct.
+    True
+    >>> check_raises(abs, (-1,), ValueError)
+    ✘ Not yet. The call returned 1 instead of raising ValueError.
+    False
+    """
+    try:
+        got = func(*args)
+    except NotImplementedError:
+        print(_BLANK)
+        return False
+    except exception as err:
+        if contains is not None and contains not in str(err):
+            print(f"{NOT_YET} Right error type, but its message should contain "
+                  f"{contains!r}; it is: {err}")
+            return False
+        print(CORRECT)
+        return True
+    except Exception as err:
+        print(f"{NOT_YET} The call raised {type(err).__name__} ({err}); "
+              f"expected {exception.__name__}.")
+        return False
+    text = repr(got)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    print(f"{NOT_YET} The call returned {text} instead of raising {exception.__name__}.")
+    return False
 
 
 def main(argv=None):

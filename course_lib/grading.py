@@ -1,0 +1,287 @@
+"""Grading tools: feedback without hidden tests, and the notebook conventions' parsers.
+
+nbgrader's feedback shows a failing student the source of the grade cell, hidden tests
+included, and the traceback of the failing assert prints the hidden lines around it.
+:class:`RedactHiddenTests` (registered in ``nbgrader_config.py`` for ``generate_feedback``)
+removes every hidden-test region from the grade cells, replaces the traceback of a failing
+grade cell by its last line (``AssertionError: The count should include the 10 biases.``),
+and blanks any other output line that quotes a hidden-test line.
+
+The parsers read the conventions of the course's source notebooks (``/tmp/team``'s
+NOTEBOOKS.md, the README): solution regions, hidden-test regions, and the ``# WRONG: line``
+comments from which the round-trip test builds a wrong-answer submission.
+
+Notebooks are handled as plain dicts (``nbformat``'s NotebookNode is one), so this module
+imports neither nbgrader nor nbformat; the preprocessor class needs nbconvert.
+"""
+
+import re
+
+__all__ = [
+    "BEGIN_SOLUTION", "END_SOLUTION", "BEGIN_HIDDEN", "END_HIDDEN", "HIDDEN_NOTE",
+    "nbgrader_meta", "is_grade_cell", "is_solution_cell", "split_regions", "region_lines",
+    "telling_lines", "hidden_test_lines", "solution_lines", "wrong_answer_source",
+    "redact_hidden_tests", "RedactHiddenTests",
+]
+
+BEGIN_SOLUTION, END_SOLUTION = "BEGIN SOLUTION", "END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+HIDDEN_NOTE = "# (hidden tests: run at grading time, not shown)"
+_WRONG = re.compile(r"^(\s*)# WRONG: ?(.*)$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_MIN_TELLING = 8  # shorter lines (")", "else:", "x = 1") say nothing and occur everywhere
+
+
+def _source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def nbgrader_meta(cell):
+    """The cell's ``metadata["nbgrader"]`` dict (empty when the cell has none)."""
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def is_grade_cell(cell):
+    """True for an nbgrader grade cell (autograded tests or a manually graded answer)."""
+    return bool(nbgrader_meta(cell).get("grade"))
+
+
+def is_solution_cell(cell):
+    """True for an nbgrader solution cell (where the student writes)."""
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
+def split_regions(source, begin, end):
+    """Split ``source`` into lines outside and blocks of lines inside ``begin``/``end`` markers.
+
+    Parameters
+    ----------
+    source : str
+    begin, end : str
+        Marker texts, e.g. ``"BEGIN HIDDEN TESTS"``; a line containing one is a marker line.
+
+    Returns
+    -------
+    outside : list of str
+        Lines outside every region (marker lines excluded).
+    regions : list of list of str
+        The lines of each region, without its marker lines.
+
+    Raises
+    ------
+    ValueError
+        On a region that is nested or never closed.
+
+    Examples
+    --------
+    >>> split_regions("a\\n### BEGIN X\\nb\\n### END X\\nc", "BEGIN X", "END X")
+    (['a', 'c'], [['b']])
+    """
+    outside, regions, current = [], [], None
+    for line in source.split("\n"):
+        if begin in line:
+            if current is not None:
+                raise ValueError(f"split_regions: nested '{begin}' in:\n{source}")
+            current = []
+        elif end in line:
+            if current is None:
+                raise ValueError(f"split_regions: '{end}' without '{begin}' in:\n{source}")
+            regions.append(current)
+            current = None
+        elif current is not None:
+            current.append(line)
+        else:
+            outside.append(line)
+    if current is not None:
+        raise ValueError(f"split_regions: '{begin}' is never closed by '{end}' in:\n{source}")
+    return outside, regions
+
+
+def _norm(line):
+    return " ".join(line.split())
+
+
+def region_lines(nb, begin, end, cell_filter=None):
+    """Every line inside ``begin``/``end`` regions of the cells, whitespace-normalized."""
+    lines = []
+    for cell in nb["cells"]:
+        if cell_filter is None or cell_filter(cell):
+            for region in split_regions(_source(cell), begin, end)[1]:
+                lines.extend(_norm(line) for line in region)
+    return lines
+
+
+def _visible_lines(nb, begin, end):
+    seen = set()
+    for cell in nb["cells"]:
+        seen.update(_norm(line) for line in split_regions(_source(cell), begin, end)[0])
+    return seen
+
+
+def telling_lines(nb, begin, end):
+    """The lines of the regions that would give something away if they leaked.
+
+    A line counts when it has at least 8 characters after whitespace normalization, contains a
+    letter or digit, and does not also appear outside the regions (a line the student sees
+    anyway, like ``return z``, leaks nothing).
+
+    Returns
+    -------
+    set of str
+        Whitespace-normalized lines.
+    """
+    visible = _visible_lines(nb, begin, end)
+    return {line for line in region_lines(nb, begin, end)
+            if len(line) >= _MIN_TELLING and re.search(r"\w", line) and line not in visible}
+
+
+def hidden_test_lines(nb):
+    """:func:`telling_lines` of the hidden-test regions (``### BEGIN HIDDEN TESTS``)."""
+    return telling_lines(nb, BEGIN_HIDDEN, END_HIDDEN)
+
+
+def solution_lines(nb):
+    """:func:`telling_lines` of the solution regions (``### BEGIN SOLUTION``)."""
+    return telling_lines(nb, BEGIN_SOLUTION, END_SOLUTION)
+
+
+def wrong_answer_source(source):
+    """Replace each solution region by its ``# WRONG: <line>`` lines, uncommented.
+
+    Each wrong line keeps the indentation of its ``# WRONG:`` comment. This is how the
+    round-trip test builds a submission with a (realistic) wrong answer in every exercise.
+
+    Raises
+    ------
+    ValueError
+        If a solution region has no ``# WRONG:`` line.
+
+    Examples
+    --------
+    >>> src = "n = None\\n### BEGIN SOLUTION\\nn = 7850\\n# WRONG: n = 7840\\n### END SOLUTION"
+    >>> print(wrong_answer_source(src))
+    n = None
+    n = 7840
+    """
+    out, region = [], None
+    for line in source.split("\n"):
+        if BEGIN_SOLUTION in line:
+            region = []
+        elif END_SOLUTION in line:
+            if not region:
+                raise ValueError(
+                    "wrong_answer_source: a solution region has no '# WRONG: <line>' comment, "
+                    "so the round trip cannot build a wrong answer. Add one inside the region "
+                    "(a realistic mistake the hidden tests catch), e.g. "
+                    "'# WRONG: n_params = 784 * 10'. The region:\n" + source)
+            out.extend(region)
+            region = None
+        elif region is not None:
+            match = _WRONG.match(line)
+            if match:
+                region.append(match.group(1) + match.group(2))
+        else:
+            out.append(line)
+    if region is not None:
+        raise ValueError("wrong_answer_source: '### BEGIN SOLUTION' is never closed in:\n"
+                         + source)
+    return "\n".join(out)
+
+
+def _scrub(text, leaks):
+    """Blank every line of ``text`` that contains one of the ``leaks`` lines."""
+    if not leaks or not isinstance(text, str):
+        return text
+    out = []
+    for line in text.split("\n"):
+        plain = _norm(_ANSI.sub("", line))
+        out.append("[line of a hidden test removed]"
+                   if any(leak in plain for leak in leaks) else line)
+    return "\n".join(out)
+
+
+def _scrub_output(output, leaks):
+    if "text" in output:
+        output["text"] = _scrub(_source({"source": output["text"]}), leaks)
+    for key, value in list(output.get("data", {}).items()):
+        if key.startswith("text/") or key == "application/json":
+            output["data"][key] = _scrub(_source({"source": value}), leaks)
+    if output.get("output_type") == "error":
+        output["evalue"] = _scrub(output.get("evalue", ""), leaks)
+        output["traceback"] = [_scrub(line, leaks) for line in output.get("traceback", [])]
+
+
+def redact_hidden_tests(nb):
+    """Remove hidden tests from a graded notebook before students see it (in place).
+
+    - Grade cells lose their hidden-test regions (replaced by one comment line), their rich
+      outputs, and the traceback of a failure, which keeps only ``ExceptionName: message``.
+    - In every cell, an output line that quotes a hidden-test line is blanked (a student's
+      cell could print ``In[...]``).
+
+    Parameters
+    ----------
+    nb : dict
+        A notebook (``nbformat`` NotebookNode or the parsed JSON), autograded: its grade cells
+        hold the hidden tests that ran.
+
+    Returns
+    -------
+    dict
+        The same notebook.
+    """
+    leaks = hidden_test_lines(nb)
+    for cell in nb["cells"]:
+        source = _source(cell)
+        if BEGIN_HIDDEN in source:
+            lines, region = [], False
+            for line in source.split("\n"):
+                if BEGIN_HIDDEN in line:
+                    region = True
+                    lines.append(line[: len(line) - len(line.lstrip())] + HIDDEN_NOTE)
+                elif END_HIDDEN in line:
+                    region = False
+                elif not region:
+                    lines.append(line)
+            cell["source"] = "\n".join(lines)
+            if cell.get("cell_type") == "code":
+                kept = []
+                for output in cell.get("outputs", []):
+                    kind = output.get("output_type")
+                    if kind == "error":
+                        output["traceback"] = [
+                            f"\x1b[0;31m{output.get('ename', 'Error')}\x1b[0m: "
+                            f"{output.get('evalue', '')}"]
+                    if kind in ("error", "stream"):
+                        kept.append(output)
+                cell["outputs"] = kept
+        for output in cell.get("outputs", []):
+            _scrub_output(output, leaks)
+    return nb
+
+
+try:
+    from nbconvert.preprocessors import Preprocessor as _Preprocessor
+    from traitlets import Bool
+except ImportError:  # a kernel without nbconvert: the parsers above still work
+    _Preprocessor, Bool = object, None
+
+
+class RedactHiddenTests(_Preprocessor):
+    """nbconvert preprocessor for ``nbgrader generate_feedback``: see :func:`redact_hidden_tests`.
+
+    Register it in ``nbgrader_config.py``::
+
+        c.GenerateFeedback.preprocessors = [
+            "nbgrader.preprocessors.GetGrades",
+            "course_lib.grading.RedactHiddenTests",
+            "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+        ]
+    """
+
+    if Bool is not None:
+        enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        return redact_hidden_tests(nb), resources

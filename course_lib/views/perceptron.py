@@ -1,0 +1,189 @@
+"""The perceptron as a logic gate: truth tables, the decision line, and an explorer widget.
+
+A perceptron with two inputs computes ``a = g(b + w1*x1 + w2*x2)``. On the four inputs
+(0, 0), (0, 1), (1, 0), (1, 1) it gives a truth table; the line ``b + w1*x1 + w2*x2 = 0``
+separates the inputs with output 1 from those with output 0.
+"""
+
+import io
+
+import numpy as np
+
+from ..activations import sign, step
+
+__all__ = ["INPUTS", "truth_table", "gate_name", "draw_decision", "perceptron_explorer"]
+
+INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+"""The four inputs (x1, x2) of a two-input truth table, in the lecture's order."""
+
+_GATES = {
+    (0, 0, 0, 1): "AND", (0, 1, 1, 1): "OR", (1, 1, 1, 0): "NAND", (1, 0, 0, 0): "NOR",
+    (0, 1, 1, 0): "XOR", (1, 0, 0, 1): "XNOR", (0, 0, 0, 0): "always 0",
+    (1, 1, 1, 1): "always 1", (0, 0, 1, 1): "x1", (0, 1, 0, 1): "x2",
+    (1, 1, 0, 0): "NOT x1", (1, 0, 1, 0): "NOT x2", (0, 0, 1, 0): "x1 AND NOT x2",
+    (0, 1, 0, 0): "NOT x1 AND x2", (1, 0, 1, 1): "x1 OR NOT x2", (1, 1, 0, 1): "NOT x1 OR x2",
+}
+_ACTIVATIONS = {"step": step, "sign": sign}
+
+
+def truth_table(b, w1, w2, activation="step"):
+    """Outputs of the perceptron ``g(b + w1*x1 + w2*x2)`` on the four inputs of :data:`INPUTS`.
+
+    Parameters
+    ----------
+    b, w1, w2 : float
+        Bias and the two weights.
+    activation : {"step", "sign"}, default "step"
+        ``step`` gives the lecture's 0/1 tables, ``sign`` gives -1/+1 (both are 1 at z = 0).
+
+    Returns
+    -------
+    ndarray of int, shape (4,)
+        The outputs for (0, 0), (0, 1), (1, 0), (1, 1).
+
+    Raises
+    ------
+    TypeError
+        If a weight is not a number.
+    ValueError
+        If ``activation`` is unknown.
+
+    Examples
+    --------
+    >>> truth_table(-1.5, 1, 1)
+    array([0, 0, 0, 1])
+    >>> truth_table(-1.5, 1, 1, activation="sign")
+    array([-1, -1, -1,  1])
+    """
+    for name, value in (("b", b), ("w1", w1), ("w2", w2)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"truth_table: {name} must be a number, got {value!r} "
+                            f"of type {type(value).__name__}. Give b, w1, w2 as numbers.")
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"truth_table: activation must be 'step' or 'sign', "
+                         f"got {activation!r}.")
+    z = b + INPUTS @ np.array([w1, w2], dtype=float)
+    return _ACTIVATIONS[activation](z).astype(int)
+
+
+def gate_name(table):
+    """Name of the logic function of a 0/1 truth table (in the order of :data:`INPUTS`).
+
+    Examples
+    --------
+    >>> gate_name([1, 1, 1, 0])
+    'NAND'
+    """
+    return _GATES.get(tuple(int(v) for v in table), "not a 0/1 table")
+
+
+def draw_decision(ax, b, w1, w2):
+    """Draw the four inputs coloured by the step output, the decision line and its 1 side.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    b, w1, w2 : float
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+    """
+    table = truth_table(b, w1, w2)
+    lo, hi = -0.5, 1.5
+    grid = np.linspace(lo, hi, 201)
+    g1, g2 = np.meshgrid(grid, grid)
+    region = step(b + w1 * g1 + w2 * g2)
+    ax.imshow(region, origin="lower", extent=(lo, hi, lo, hi), cmap="RdYlGn", alpha=0.18,
+              vmin=0, vmax=1, aspect="auto")
+    if w2 != 0:
+        ax.plot(grid, -(b + w1 * grid) / w2, "k-", lw=2, label="decision line z = 0")
+    elif w1 != 0:
+        ax.axvline(-b / w1, color="k", lw=2, label="decision line z = 0")
+    for value, colour, marker in ((1, "tab:green", "o"), (0, "tab:red", "s")):
+        pts = INPUTS[table == value]
+        if len(pts):
+            ax.scatter(pts[:, 0], pts[:, 1], s=160, c=colour, marker=marker,
+                       edgecolors="k", zorder=3, label=f"output {value}")
+    ax.set(xlim=(lo, hi), ylim=(lo, hi), xlabel="x1", ylabel="x2",
+           title=f"z = {b:g} + {w1:g}·x1 + {w2:g}·x2   ({gate_name(table)})")
+    ax.set_xticks([0, 1])
+    ax.set_yticks([0, 1])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize="small")
+    return ax
+
+
+def _png(b, w1, w2):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4.6, 4.2), dpi=80, layout="constrained")  # no pyplot: nothing leaks
+    FigureCanvasAgg(fig)
+    draw_decision(fig.add_subplot(), b, w1, w2)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _table_html(b, w1, w2, activation):
+    z = b + INPUTS @ np.array([w1, w2], dtype=float)
+    out = truth_table(b, w1, w2, activation)
+    rows = "".join(
+        f"<tr><td>{x1}</td><td>{x2}</td><td>{zi:g}</td><td><b>{oi}</b></td></tr>"
+        for (x1, x2), zi, oi in zip(INPUTS, z, out, strict=True))
+    name = gate_name(truth_table(b, w1, w2))
+    return (f"<p>z = {b:g} + {w1:g}·x1 + {w2:g}·x2, output = {activation}(z): "
+            f"outputs {', '.join(map(str, out))}; this perceptron computes <b>{name}</b>.</p>"
+            "<table style='border-collapse: collapse; text-align: center'>"
+            "<tr><th>x1</th><th>x2</th><th>z</th><th>output</th></tr>"
+            f"{rows}</table>")
+
+
+def perceptron_explorer(w1=1.0, w2=1.0, b=-1.5):
+    """An explorer: sliders for w1, w2 and b; the truth table and the decision line follow.
+
+    Parameters
+    ----------
+    w1, w2, b : float
+        Starting weights and bias (default: AND).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        ``children[0]`` holds the controls (``w1``, ``w2``, ``b`` sliders and the activation
+        toggle), ``children[1]`` the table (an ``HTML`` widget), ``children[2]`` the
+        picture (an ``Image`` widget).
+
+    Examples
+    --------
+    >>> box = perceptron_explorer()
+    >>> w1_slider = box.children[0].children[0]
+    >>> "AND" in box.children[1].value
+    True
+    >>> w1_slider.value = 2.0
+    >>> "computes <b>x1</b>" in box.children[1].value
+    True
+    """
+    import ipywidgets as widgets
+
+    def slider(description, value):
+        return widgets.FloatSlider(value=value, min=-12, max=12, step=0.5,
+                                   description=description, continuous_update=True)
+
+    sliders = [slider("w1", w1), slider("w2", w2), slider("b", b)]
+    act = widgets.ToggleButtons(options=["step", "sign"], value="step",
+                                description="g(z)", tooltips=["0/1 outputs", "-1/+1 outputs"])
+    table = widgets.HTML()
+    picture = widgets.Image(format="png", width=368)
+
+    def update(_change=None):
+        wa, wb, bias = (s.value for s in sliders)
+        table.value = _table_html(bias, wa, wb, act.value)
+        picture.value = _png(bias, wa, wb)
+
+    for control in (*sliders, act):
+        control.observe(update, names="value")
+    update()
+    controls = widgets.VBox([*sliders, act])
+    return widgets.VBox([controls, table, picture])

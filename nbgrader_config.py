@@ -1,0 +1,54 @@
+"""nbgrader configuration of the course (nbgrader 0.9.6).
+
+The course folder is the folder of this file, so a copy of the repository (or a temporary
+copy made by the tests) is a complete course of its own:
+
+    notebooks/NN_name/NN_name.ipynb   source (instructor) notebooks, with solutions
+    release/NN_name/                  student versions          (make release)
+    submitted/STUDENT/NN_name/        what students handed in   (nbgrader collect, or copy)
+    autograded/, feedback/            grading results            (make grade)
+    gradebook.db, exchange/           the gradebook and nbgrader's exchange folder
+
+Settings given on the command line win over this file, e.g.
+``nbgrader autograde 01_perceptron --Execute.timeout=60``.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads this file)
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "nn-course"
+c.CourseDirectory.root = ROOT
+c.CourseDirectory.source_directory = "notebooks"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
+# Files never copied into release/ (or from submissions).
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis",
+    ".virtual_documents", ".DS_Store", "*.egg-info", "feedback",
+]
+
+# The default exchange (/usr/local/share/nbgrader/exchange) is not writable on most machines:
+# keep it inside the course, created on first use.
+c.Exchange.root = os.path.join(ROOT, "exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
+
+# Per-cell time limit while autograding. nbgrader 0.9 reads Execute.timeout (it ignores
+# ExecutePreprocessor.timeout). A student's MNIST lab may train for several minutes in one
+# cell, so allow 10 minutes; a cell that runs longer (`while True: pass`) is interrupted,
+# scores nothing, and the cells after it still run.
+c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "600"))
+
+# Feedback never shows hidden tests: nbgrader's own ClearHiddenTests removes them from the
+# source, but a failing cell's traceback still prints the hidden lines around the failing
+# assert. RedactHiddenTests removes both (it keeps the exception name and the assert message).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course_lib.grading.RedactHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
