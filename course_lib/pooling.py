@@ -1,0 +1,259 @@
+"""Max and average pooling: readable loop versions and fast ones, in the lecture's layout.
+
+Pooling shrinks every depth slice of an ``(N, H, W, C)`` batch on its own: an ``f x f`` window
+moves by ``stride``; the output is ``(N, H', W', C)`` with ``H' = (H - f)/stride + 1`` (see
+``pool_output_size``). Windows may overlap (AlexNet pools 3x3 with stride 2).
+
+The fast versions combine the f*f strided slices of the input (one slice per window position
+``(i, j)``: a loop over the window, not over output positions) with ``np.maximum`` or ``+``.
+"""
+
+import numpy as np
+
+from .shapes import check_int, pool_output_size
+
+__all__ = [
+    "max_pool2d", "max_pool2d_forward", "max_pool2d_backward", "max_pool2d_loops",
+    "avg_pool2d", "avg_pool2d_forward", "avg_pool2d_backward", "avg_pool2d_loops",
+]
+
+
+def _check(func, x, f, stride, allow_2d=True):
+    """Validate; return 4-D x, f, stride, (H', W') and whether x was one 2-D slice."""
+    f = check_int(func, "f", f, minimum=1)
+    stride = check_int(func, "stride", stride, minimum=1)
+    x = np.asarray(x)
+    if x.dtype == bool or not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
+        raise TypeError(f"{func}: x must hold real numbers, got dtype {x.dtype}.")
+    flat = x.ndim == 2 and allow_2d
+    if flat:
+        x = x[None, :, :, None]
+    elif x.ndim != 4:
+        expected = "(N, H, W, C) or a 2-D slice (H, W)" if allow_2d else "(N, H, W, C)"
+        raise ValueError(f"{func}: expected x of shape {expected}, got x of shape {x.shape}. "
+                         "Use (1, H, W, C) for one image.")
+    sizes = []
+    for name, n in (("height", x.shape[1]), ("width", x.shape[2])):
+        try:
+            sizes.append(pool_output_size(n, f, stride))
+        except ValueError as err:
+            raise ValueError(f"{func}: a {f}x{f} window with stride {stride} does not fit x of "
+                             f"shape {x.shape} along the {name}: {err}") from None
+    return x, f, stride, tuple(sizes), flat
+
+
+def _taps(x, f, stride, ho, wo):
+    """Yield the f*f strided views ``x[:, i::stride, j::stride, :]`` cut to (N, H', W', C)."""
+    for i in range(f):
+        for j in range(f):
+            yield x[:, i:i + stride * ho:stride, j:j + stride * wo:stride, :]
+
+
+def _float(x):
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+
+
+def _check_dout(func, dout, shape):
+    dout = np.asarray(dout)
+    if dout.shape != shape:
+        raise ValueError(f"{func}: dout has shape {dout.shape} but the forward output had "
+                         f"shape {shape}: expected dout of that shape.")
+    return dout
+
+
+def max_pool2d_forward(x, f=2, stride=2):
+    """Fast max pooling that keeps what ``max_pool2d_backward`` needs.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, H, W, C)
+    f : int, default 2
+        Window width (and height).
+    stride : int, default 2
+
+    Returns
+    -------
+    out : ndarray, shape (N, H', W', C), dtype of x
+        ``H' = (H - f)/stride + 1``.
+    cache : tuple
+        ``(x, out, f, stride)``.
+
+    Examples
+    --------
+    >>> out, cache = max_pool2d_forward(np.arange(16.0).reshape(1, 4, 4, 1))
+    >>> out[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    x, f, stride, (ho, wo), _ = _check("max_pool2d_forward", x, f, stride, allow_2d=False)
+    taps = _taps(x, f, stride, ho, wo)
+    out = next(taps).copy()
+    for view in taps:
+        np.maximum(out, view, out=out)  # in place: no temporary per window position
+    return out, (x, out, f, stride)
+
+
+def max_pool2d_backward(dout, cache):
+    """Gradient of max pooling: each window sends dout to the position of its maximum.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, H', W', C)
+    cache : tuple
+        From ``max_pool2d_forward``.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, H, W, C)
+        Where windows overlap, the gradients they send to one position add up.
+
+    Notes
+    -----
+    Ties: when several positions of a window hold the maximum, the whole gradient goes to the
+    first one in row-major order (top row first, then left to right), as ``np.argmax`` picks.
+
+    Examples
+    --------
+    >>> x = np.array([[1., 3.], [3., 2.]]).reshape(1, 2, 2, 1)
+    >>> out, cache = max_pool2d_forward(x)
+    >>> max_pool2d_backward(np.ones((1, 1, 1, 1)), cache)[0, :, :, 0]
+    array([[0., 1.],
+           [0., 0.]])
+    """
+    x, out, f, stride = cache
+    dout = _check_dout("max_pool2d_backward", dout, out.shape)
+    ho, wo = out.shape[1:3]
+    dx = np.zeros(x.shape, np.result_type(_float(x).dtype, dout.dtype))
+    free = np.ones(out.shape, bool)  # windows whose maximum has not been found yet
+    for view, dview in zip(_taps(x, f, stride, ho, wo), _taps(dx, f, stride, ho, wo), strict=True):
+        hit = (view == out) & free
+        dview += dout * hit
+        free &= ~hit
+    return dx
+
+
+def max_pool2d(x, f=2, stride=2):
+    """Max pooling (fast): the largest value of every f x f window, per depth slice.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, H, W, C), or one slice (H, W)
+    f : int, default 2
+    stride : int, default 2
+
+    Returns
+    -------
+    ndarray, shape (N, H', W', C), or (H', W'); dtype of x
+        ``H' = (H - f)/stride + 1``.
+
+    Raises
+    ------
+    ValueError
+        If x is not 2-D or 4-D, or the window does not fit (the message works the formula).
+
+    Examples
+    --------
+    >>> max_pool2d(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]))
+    array([[6, 8],
+           [3, 4]])
+    """
+    x4, f, stride, _, flat = _check("max_pool2d", x, f, stride)
+    out = max_pool2d_forward(x4, f, stride)[0]
+    return out[0, :, :, 0] if flat else out
+
+
+def avg_pool2d_forward(x, f=2, stride=2):
+    """Fast average pooling that keeps what ``avg_pool2d_backward`` needs.
+
+    Parameters and results as ``max_pool2d_forward``; integer inputs give float64.
+
+    Examples
+    --------
+    >>> out, cache = avg_pool2d_forward(np.arange(16.0).reshape(1, 4, 4, 1))
+    >>> out[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
+    x, f, stride, (ho, wo), _ = _check("avg_pool2d_forward", x, f, stride, allow_2d=False)
+    x = _float(x)
+    out = np.zeros((x.shape[0], ho, wo, x.shape[3]), x.dtype)
+    for view in _taps(x, f, stride, ho, wo):
+        out += view
+    out /= f * f
+    return out, (x.shape, x.dtype, f, stride)
+
+
+def avg_pool2d_backward(dout, cache):
+    """Gradient of average pooling: each window shares dout equally, ``dout / f**2`` each.
+
+    Examples
+    --------
+    >>> out, cache = avg_pool2d_forward(np.zeros((1, 2, 2, 1)))
+    >>> avg_pool2d_backward(np.ones((1, 1, 1, 1)), cache)[0, :, :, 0]
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
+    shape, dtype, f, stride = cache
+    ho, wo = (shape[1] - f) // stride + 1, (shape[2] - f) // stride + 1
+    dout = _check_dout("avg_pool2d_backward", dout, (shape[0], ho, wo, shape[3]))
+    dx = np.zeros(shape, np.result_type(dtype, dout.dtype))
+    share = dout / (f * f)
+    for dview in _taps(dx, f, stride, ho, wo):
+        dview += share
+    return dx
+
+
+def avg_pool2d(x, f=2, stride=2):
+    """Average pooling (fast): the mean of every f x f window, per depth slice.
+
+    Same parameters, shapes and errors as ``max_pool2d``; integer inputs give float64.
+
+    Examples
+    --------
+    >>> avg_pool2d(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]))
+    array([[3.25, 5.25],
+           [2.  , 2.  ]])
+    """
+    x4, f, stride, _, flat = _check("avg_pool2d", x, f, stride)
+    out = avg_pool2d_forward(x4, f, stride)[0]
+    return out[0, :, :, 0] if flat else out
+
+
+def _pool_loops(func, reduce, x, f, stride):
+    x, f, stride, (ho, wo), flat = _check(func, x, f, stride)
+    n_images, channels = x.shape[0], x.shape[3]
+    out = np.zeros((n_images, ho, wo, channels), x.dtype if reduce is np.max else _float(x).dtype)
+    for n in range(n_images):
+        for c in range(channels):  # every depth slice is pooled on its own
+            for row in range(ho):
+                for col in range(wo):
+                    top, left = row * stride, col * stride
+                    out[n, row, col, c] = reduce(x[n, top:top + f, left:left + f, c])
+    return out[0, :, :, 0] if flat else out
+
+
+def max_pool2d_loops(x, f=2, stride=2):
+    """Max pooling written as plain loops: the version to read first (slow).
+
+    Same parameters, results and errors as ``max_pool2d``.
+
+    Examples
+    --------
+    >>> max_pool2d_loops(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]))
+    array([[6, 8],
+           [3, 4]])
+    """
+    return _pool_loops("max_pool2d_loops", np.max, x, f, stride)
+
+
+def avg_pool2d_loops(x, f=2, stride=2):
+    """Average pooling written as plain loops: the version to read first (slow).
+
+    Same parameters, results and errors as ``avg_pool2d``.
+
+    Examples
+    --------
+    >>> avg_pool2d_loops(np.array([[1., 3.], [5., 7.]]))
+    array([[4.]])
+    """
+    return _pool_loops("avg_pool2d_loops", np.mean, x, f, stride)
