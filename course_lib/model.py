@@ -1,0 +1,344 @@
+"""``Sequential``: a stack of layers with Keras 2's ``add / compile / fit / evaluate / predict``.
+
+The lab's Keras code runs on it nearly verbatim::
+
+    model = Sequential()
+    model.add(Dense(10, input_dim=784))
+    model.add(Activation("relu"))
+    model.add(Dense(10))
+    model.add(Activation("softmax"))
+    model.compile(loss="categorical_crossentropy", optimizer=RMSprop(), metrics=["accuracy"])
+    history = model.fit(X_train, Y_train, epochs=10, batch_size=256,
+                        validation_data=(X_test, Y_test), verbose=2)
+"""
+
+import re
+from contextlib import contextmanager
+
+import numpy as np
+
+from .layers import Activation, Dropout, Layer
+from .optimizers import get_optimizer
+from .training import (
+    History,
+    Progress,
+    check_loss,
+    check_targets,
+    check_x,
+    correct_count,
+    loss_gradient,
+    loss_sum,
+    summary_table,
+)
+
+__all__ = ["Sequential"]
+
+_METRICS = ("accuracy", "acc")
+
+
+def _snake(name):
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
+
+
+class Sequential:
+    """A plain stack of layers, each feeding the next.
+
+    Parameters
+    ----------
+    layers : list of Layer, optional
+        The layers, in order (more can be added with :meth:`add`).
+    name : str, default "sequential"
+    seed : int, optional
+        Seed of the weights' initialisation, the shuffling and the dropout masks:
+        two models built and trained with the same seed are identical.
+    dtype : str, optional
+        Override every layer's dtype (``"float64"`` for gradient checks).
+
+    Examples
+    --------
+    >>> from course_lib import Dense, Activation
+    >>> model = Sequential([Dense(10, input_dim=784), Activation("relu"), Dense(10)])
+    >>> model.count_params()
+    7960
+    """
+
+    def __init__(self, layers=None, name="sequential", seed=None, dtype=None):
+        self.layers, self.name, self.dtype = [], name, dtype
+        self.rng = np.random.default_rng(seed)
+        self.loss = self.optimizer = None
+        self.metrics, self.history, self._buffering = [], None, False
+        self._counts = {}
+        for layer in layers or []:
+            self.add(layer)
+
+    # --- building -------------------------------------------------------------------------
+    def add(self, layer):
+        """Append a layer; its input shape is the previous layer's output shape."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add: expected a layer such as Dense(10), got "
+                            f"{layer!r} of type {type(layer).__name__}.")
+        if self.dtype is not None:
+            layer.dtype = np.dtype(self.dtype)
+            if getattr(layer, "activation", None) is not None and hasattr(layer.activation,
+                                                                          "dtype"):
+                layer.activation.dtype = layer.dtype
+        if layer.name is None:
+            base = _snake(type(layer).__name__)
+            self._counts[base] = self._counts.get(base, 0) + 1
+            layer.name = f"{base}_{self._counts[base]}"
+        if self.layers and self.layers[-1].output_shape is not None:
+            prev = self.layers[-1].output_shape
+            if layer.input_shape is not None and layer.input_shape != prev:
+                raise ValueError(
+                    f"Sequential.add: {layer!r} was given input_shape {layer.input_shape} but "
+                    f"the layer before it outputs {prev}. Remove input_shape/input_dim (only "
+                    "the first layer needs it).")
+            layer.build(prev)
+        self.layers.append(layer)
+
+    def _require_shapes(self, func):
+        if not self.layers:
+            raise ValueError(f"{func}: the model has no layers yet; add some with model.add().")
+        first = self.layers[0]
+        if first.input_shape is None:
+            raise ValueError(
+                f"{func}: the first layer, {first!r}, does not know the size of its input. "
+                "Give it one: Dense(10, input_dim=784), or Conv2D(6, 5, input_shape=(28, 28, 1))"
+                " (Flatten and the other layers take input_shape too).")
+
+    @property
+    def input_shape(self):
+        return None if not self.layers else (None, *self.layers[0].input_shape)
+
+    @property
+    def output_shape(self):
+        self._require_shapes("Sequential.output_shape")
+        return (None, *self.layers[-1].output_shape)
+
+    def count_params(self):
+        """Total number of parameters, from the shapes alone (no weights are allocated)."""
+        self._require_shapes("Sequential.count_params")
+        return sum(layer.count_params() for layer in self.layers)
+
+    def build(self, rng=None):
+        """Allocate all the weights (done by the first fit/predict/get_weights)."""
+        self._require_shapes("Sequential.build")
+        for layer in self.layers:
+            layer.init_weights(self.rng if rng is None else rng)
+
+    @property
+    def params(self):
+        self.build()
+        return [p for layer in self.layers for p in layer.params]
+
+    @property
+    def grads(self):
+        return [g for layer in self.layers for g in layer.grads]
+
+    def get_weights(self):
+        """Copies of all parameter arrays, layer by layer (Dense: ``W (units, inputs)``, ``b``)."""
+        return [p.copy() for p in self.params]
+
+    def set_weights(self, weights):
+        """Overwrite the parameters with arrays of the same shapes (as from get_weights)."""
+        params = self.params
+        if len(weights) != len(params):
+            raise ValueError(f"Sequential.set_weights: expected {len(params)} arrays, got "
+                             f"{len(weights)}.")
+        for i, (p, w) in enumerate(zip(params, weights, strict=True)):
+            if np.shape(w) != p.shape:
+                raise ValueError(f"Sequential.set_weights: array {i} has shape {np.shape(w)}, "
+                                 f"expected {p.shape}.")
+            p[...] = w
+
+    # --- forward and backward -------------------------------------------------------------
+    @contextmanager
+    def _reusing_buffers(self):
+        if self._buffering:
+            yield
+            return
+        self._buffering = True
+        for layer in self.layers:
+            layer.use_buffers(True)
+        try:
+            yield
+        finally:
+            self._buffering = False
+            for layer in self.layers:
+                layer.use_buffers(False)
+
+    def forward(self, x, training=False):
+        """Output of the network for a batch ``x`` (Dropout is active only if ``training``)."""
+        self.build()
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def _backward_from_loss(self, dloss):
+        """Backward through every layer, ``dloss`` being what ``loss_gradient`` returned."""
+        layers = self.layers
+        i = len(layers) - 1
+        if self._fused:  # dloss is already the gradient at the softmax's input
+            last = layers[i]
+            if isinstance(last, Activation):
+                i -= 1
+            else:
+                dloss = last.backward_linear(dloss, need_dx=i > 0)
+                i -= 1
+        for j in range(i, -1, -1):
+            dloss = layers[j].backward(dloss, need_dx=j > 0)
+
+    def gradients(self, x, y, training=False):
+        """Mean loss on the batch and its gradients w.r.t. ``params`` (same order).
+
+        Returns
+        -------
+        loss : float
+        grads : list of ndarray
+            Views of the layers' gradient arrays (overwritten by the next call).
+        """
+        self._check_compiled("Sequential.gradients")
+        x, y = self._check_data(x, y, "Sequential.gradients")
+        out = self.forward(x, training)
+        loss = loss_sum(self.loss, out, y) / len(x)
+        self._backward_from_loss(loss_gradient(self.loss, out, y, np.empty_like(out)))
+        return loss, self.grads
+
+    # --- compile, fit, evaluate, predict --------------------------------------------------
+    def compile(self, loss="categorical_crossentropy", optimizer="rmsprop", metrics=None):
+        """Choose the loss, the optimizer (object or "rmsprop"/"sgd") and metrics."""
+        self._require_shapes("Sequential.compile")
+        loss = check_loss(loss)
+        metrics = [] if metrics is None else list(metrics)
+        for m in metrics:
+            if m not in _METRICS:
+                raise ValueError(f"Sequential.compile: unknown metric {m!r}; valid metrics: "
+                                 f"{', '.join(map(repr, _METRICS))}.")
+        last = self.layers[-1]
+        act = last if isinstance(last, Activation) else getattr(last, "activation", None)
+        softmax_last = act is not None and act.activation == "softmax"
+        if loss.endswith("crossentropy") and not softmax_last:
+            raise ValueError(
+                f"Sequential.compile: {loss} needs probabilities, but the last layer is "
+                f"{last!r}. End the model with Activation('softmax') (or Dense(10, "
+                "activation='softmax')).")
+        self.loss, self.optimizer, self.metrics = loss, get_optimizer(optimizer), metrics
+        self._fused = loss.endswith("crossentropy")
+
+    def _check_compiled(self, func):
+        if self.loss is None:
+            raise ValueError(f"{func}: the model is not compiled yet. Call model.compile("
+                             "loss='categorical_crossentropy', optimizer=RMSprop(), "
+                             "metrics=['accuracy']) first.")
+
+    def _check_x(self, x, func):
+        self._require_shapes(func)
+        return check_x(self.layers[0], x, func)
+
+    def _check_data(self, x, y, func):
+        x = self._check_x(x, func)
+        return x, check_targets(self.loss, self.layers[-1], x, y, func)
+
+    def _batch_logs(self, loss_total, correct, n, prefix=""):
+        logs = {prefix + "loss": loss_total / n}
+        for m in self.metrics:
+            logs[prefix + m] = correct / n
+        return logs
+
+    def fit(self, x, y, epochs=1, batch_size=32, validation_data=None, verbose=1, shuffle=True,
+            seed=None):
+        """Train with mini-batch gradient descent; returns a :class:`History`.
+
+        Ctrl-C (or the notebook's stop button) ends training cleanly: the finished epochs
+        are kept in the returned history.
+        """
+        self._check_compiled("Sequential.fit")
+        x, y = self._check_data(x, y, "Sequential.fit")
+        if validation_data is not None:
+            vx, vy = self._check_data(*validation_data, "Sequential.fit (validation_data)")
+        rng = self.rng if seed is None else np.random.default_rng(seed)
+        self.build(rng)
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.rng = rng
+        n = len(x)
+        steps = -(-n // batch_size)
+        history = self.history = History()
+        history.params = {"epochs": epochs, "batch_size": batch_size, "steps": steps}
+        progress = Progress(verbose, epochs, steps)
+        params, grads = self.params, self.grads
+        with self._reusing_buffers():
+            try:
+                for epoch in range(epochs):
+                    progress.start_epoch(epoch)
+                    order = rng.permutation(n) if shuffle else None
+                    total = correct = 0.0
+                    for step in range(steps):
+                        lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+                        if order is None:
+                            xb, yb = x[lo:hi], y[lo:hi]
+                        else:
+                            idx = order[lo:hi]
+                            xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
+                        out = self.forward(xb, training=True)
+                        total += loss_sum(self.loss, out, yb)
+                        if self.metrics:
+                            correct += correct_count(self.loss, out, yb)
+                        dloss = loss_gradient(self.loss, out, yb,
+                                              self.layers[-1]._buf("dloss", out.shape))
+                        self._backward_from_loss(dloss)
+                        self.optimizer.step(params, grads)
+                        progress.update(step + 1, self._batch_logs(total, correct, hi))
+                    logs = self._batch_logs(total, correct, n)
+                    if validation_data is not None:
+                        logs.update(self._evaluate(vx, vy, 256, "val_"))
+                    history.append(logs)
+                    progress.end_epoch(logs)
+            except KeyboardInterrupt:
+                history.interrupted = True
+                progress.interrupted(len(history.epoch))
+        return history
+
+    def _evaluate(self, x, y, batch_size, prefix=""):
+        total = correct = 0.0
+        with self._reusing_buffers():
+            for lo in range(0, len(x), batch_size):
+                out = self.forward(x[lo:lo + batch_size])
+                total += loss_sum(self.loss, out, y[lo:lo + batch_size])
+                correct += correct_count(self.loss, out, y[lo:lo + batch_size])
+        return self._batch_logs(total, correct, len(x), prefix)
+
+    def evaluate(self, x, y, batch_size=256, verbose=0):
+        """``[loss, accuracy]`` on ``(x, y)`` (just the loss without metrics); Dropout is off.
+
+        ``batch_size`` only changes the speed, not the result."""
+        self._check_compiled("Sequential.evaluate")
+        x, y = self._check_data(x, y, "Sequential.evaluate")
+        self.build()
+        logs = self._evaluate(x, y, batch_size)
+        if verbose:
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+        values = list(logs.values())
+        return values if self.metrics else values[0]
+
+    def predict(self, x, batch_size=256, verbose=0):
+        """Outputs for ``x`` (class probabilities for a softmax model), Dropout off."""
+        x = self._check_x(x, "Sequential.predict")
+        self.build()
+        result = np.empty((len(x), *self.layers[-1].output_shape), dtype=self.layers[-1].dtype)
+        with self._reusing_buffers():
+            for lo in range(0, len(x), batch_size):
+                result[lo:lo + batch_size] = self.forward(x[lo:lo + batch_size])
+        return result
+
+    # --- display --------------------------------------------------------------------------
+    def summary(self, print_fn=print):
+        """Print the Keras table: layer (type), output shape and parameter count."""
+        self._require_shapes("Sequential.summary")
+        rows = [(f"{layer.name} ({type(layer).__name__})",
+                 str((None, *layer.output_shape)), str(layer.count_params()))
+                for layer in self.layers]
+        print_fn(summary_table(self.name, rows, self.count_params()))
+
+    def __repr__(self):
+        return f"Sequential([{', '.join(map(repr, self.layers))}])"
