@@ -38,6 +38,12 @@ from .pooling import (
     max_pool2d_forward,
     max_pool2d_loops,
 )
+# layers and models
+from .layers import Activation, Dense, Dropout, Flatten
+from .conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
+from .optimizers import SGD, RMSprop
+from .model import Sequential
+from .architectures import alexnet, lenet5, vgg16
 # data (stands apart)
 from .data import load_mnist
 
@@ -52,4 +58,6 @@ __all__ = [
     "avg_pool2d", "avg_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_loops",
     "max_pool2d", "max_pool2d_backward", "max_pool2d_forward", "max_pool2d_loops",
     "load_mnist",
+    "Activation", "Dense", "Dropout", "Flatten", "AveragePooling2D", "Conv2D", "MaxPooling2D",
+    "SGD", "RMSprop", "Sequential", "alexnet", "lenet5", "vgg16",
 ]
