@@ -8,6 +8,7 @@ import pytest
 from course_lib.views.perceptron import (
     INPUTS,
     draw_decision,
+    draw_layer,
     gate_name,
     perceptron_explorer,
     truth_table,
@@ -84,3 +85,15 @@ def test_vertical_and_missing_decision_lines():
         draw_decision(ax, b, w1, w2)
         assert ax.get_xlabel() == "x1" and ax.get_ylabel() == "x2"
         assert ax.get_title().startswith(f"z = {b:g}")
+
+
+def test_draw_layer_draws_one_line_per_weight():
+    from matplotlib.figure import Figure
+
+    W = np.arange(12.0).reshape(4, 3) - 6
+    ax = Figure().add_subplot()
+    draw_layer(ax, W, np.zeros(4))
+    assert len(ax.lines) == 12 + 2  # the weights, and the two legend entries
+    assert "(4, 3)" in ax.get_title()
+    with pytest.raises(ValueError, match=r"^draw_layer: .* got W \(4, 3\) and b \(3,\)"):
+        draw_layer(ax, W, np.zeros(3))

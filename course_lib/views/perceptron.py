@@ -11,7 +11,9 @@ import numpy as np
 
 from ..activations import sign, step
 
-__all__ = ["INPUTS", "truth_table", "gate_name", "draw_decision", "perceptron_explorer"]
+__all__ = [
+    "INPUTS", "truth_table", "gate_name", "draw_decision", "draw_layer", "perceptron_explorer",
+]
 
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 """The four inputs (x1, x2) of a two-input truth table, in the lecture's order."""
@@ -77,6 +79,14 @@ def gate_name(table):
     return _GATES.get(tuple(int(v) for v in table), "not a 0/1 table")
 
 
+def _formula(b, w1, w2):
+    """``z = 0.5 - 1·x1 + 2·x2``: the pre-activation with its signs written out."""
+    terms = f"{b:g}"
+    for w, x in ((w1, "x1"), (w2, "x2")):
+        terms += f" {'-' if w < 0 else '+'} {abs(w):g}·{x}"
+    return "z = " + terms
+
+
 def draw_decision(ax, b, w1, w2):
     """Draw the four inputs coloured by the step output, the decision line and its 1 side.
 
@@ -107,10 +117,57 @@ def draw_decision(ax, b, w1, w2):
             ax.scatter(pts[:, 0], pts[:, 1], s=160, c=colour, marker=marker,
                        edgecolors="k", zorder=3, label=f"output {value}")
     ax.set(xlim=(lo, hi), ylim=(lo, hi), xlabel="x1", ylabel="x2",
-           title=f"z = {b:g} + {w1:g}·x1 + {w2:g}·x2   ({gate_name(table)})")
+           title=f"{_formula(b, w1, w2)}   ({gate_name(table)})")
     ax.set_xticks([0, 1])
     ax.set_yticks([0, 1])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize="small")
+    return ax
+
+
+def draw_layer(ax, W, b):
+    """Draw a dense layer ``z = W x + b`` as a graph: one line per weight ``W[i, j]``.
+
+    Inputs are on the left, units on the right; a line is blue for a positive weight, red for
+    a negative one, grey for zero, and as thick as the weight is large. Unit ``i`` is labelled
+    with its bias.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    W : array_like, shape (units, inputs)
+    b : array_like, shape (units,)
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+    """
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    if W.ndim != 2 or b.shape != (W.shape[0],):
+        raise ValueError(f"draw_layer: W must have shape (units, inputs) and b shape (units,); "
+                         f"got W {W.shape} and b {b.shape}.")
+    units, inputs = W.shape
+    y_in = np.linspace(1, 0, inputs) if inputs > 1 else np.array([0.5])
+    y_out = np.linspace(1, 0, units) if units > 1 else np.array([0.5])
+    scale = np.abs(W).max() or 1.0
+    for i in range(units):
+        for j in range(inputs):
+            colour = "tab:blue" if W[i, j] > 0 else "tab:red" if W[i, j] < 0 else "0.8"
+            ax.plot([0, 1], [y_in[j], y_out[i]], color=colour,
+                    lw=0.5 + 3 * abs(W[i, j]) / scale, alpha=0.8, zorder=1)
+    ax.scatter(np.zeros(inputs), y_in, s=500, c="white", edgecolors="k", zorder=2)
+    ax.scatter(np.ones(units), y_out, s=500, c="lightyellow", edgecolors="k", zorder=2)
+    for j in range(inputs):
+        ax.text(0, y_in[j], f"x{j + 1}", ha="center", va="center", zorder=3)
+    for i in range(units):
+        ax.text(1, y_out[i], f"z{i + 1}", ha="center", va="center", zorder=3)
+        ax.text(1.1, y_out[i], f"b{i + 1} = {b[i]:g}", ha="left", va="center")
+    ax.plot([], [], color="tab:blue", label="positive weight")
+    ax.plot([], [], color="tab:red", label="negative weight")
+    ax.set(xlim=(-0.2, 1.5), ylim=(-0.15, 1.15), xticks=[0, 1], yticks=[],
+           xticklabels=[f"inputs ({inputs})", f"units ({units})"],
+           title=f"A layer: W has shape ({units}, {inputs}), b has shape ({units},)")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize="small")
     return ax
 
 
@@ -133,7 +190,7 @@ def _table_html(b, w1, w2, activation):
         f"<tr><td>{x1}</td><td>{x2}</td><td>{zi:g}</td><td><b>{oi}</b></td></tr>"
         for (x1, x2), zi, oi in zip(INPUTS, z, out, strict=True))
     name = gate_name(truth_table(b, w1, w2))
-    return (f"<p>z = {b:g} + {w1:g}·x1 + {w2:g}·x2, output = {activation}(z): "
+    return (f"<p>{_formula(b, w1, w2)}, output = {activation}(z): "
             f"outputs {', '.join(map(str, out))}; this perceptron computes <b>{name}</b>.</p>"
             "<table style='border-collapse: collapse; text-align: center'>"
             "<tr><th>x1</th><th>x2</th><th>z</th><th>output</th></tr>"
