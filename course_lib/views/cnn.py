@@ -6,6 +6,7 @@ import io
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 __all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
            "plot_ilsvrc_top5", "plot_params_per_layer", "plot_filters", "plot_feature_maps",
@@ -127,6 +128,7 @@ def plot_params_per_layer(names, params, title, highlight=None, log=False, ax=No
         ax.set_xlim(1, top * 300)
     else:
         ax.set_xlim(0, top * 1.45)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     ax.set_xlabel("number of parameters (weights + biases)" + (", log scale" if log else ""))
     ax.set_ylabel("layer")
     ax.set_title(f"{title}: {total:,} parameters in all")
