@@ -126,14 +126,13 @@ def draw_network(widths, ax=None, max_nodes=9):
             ax.text(x, gap, "\u22ee", ha="center", va="center", fontsize=14, zorder=3)
         ax.text(x, -1.3, f"{w:,}\n{role}", ha="center", va="top", fontsize=9)
     ax.set_xlim(-0.6, last + 0.6)
-    ax.set_ylim(-1.75, 1.4)
+    ax.set_ylim(-2.15, 1.4)
     ax.axis("off")
     arch = "-".join(str(w) for w in widths)
     ax.set_title(f"{arch}: {sum(counts):,} parameters (red: per layer)")
     handles, labels = ax.get_legend_handles_labels()
     labels = [lab if lab in ("inputs", "outputs") else "hidden units" for lab in labels]
-    ax.legend(handles, labels, loc="lower right", fontsize=7, bbox_to_anchor=(1.0, 1.06),
-              ncol=3, frameon=False)
+    ax.legend(handles, labels, loc="lower center", fontsize=7, ncol=3, frameon=False)
     return ax
 
 
