@@ -44,10 +44,19 @@ from .conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
 from .optimizers import SGD, RMSprop
 from .model import Sequential
 from .architectures import alexnet, lenet5, vgg16
-# data (stands apart)
-from .data import load_mnist
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Data loading stands apart and is imported on first use, so that `python -m
+    # course_lib.data` (make data) does not find course_lib.data already imported.
+    if name == "load_mnist":
+        from .data import load_mnist
+
+        return load_mnist
+    raise AttributeError(f"module 'course_lib' has no attribute {name!r}")
+
 
 __all__ = [
     "check_int", "conv_output_size", "conv_params", "dense_params", "pool_output_size",
