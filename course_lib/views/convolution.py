@@ -60,9 +60,7 @@ def formula_text(n, f, stride, pad):
 
 def _png(fig):
     """PNG bytes of a figure that pyplot never sees (so nothing leaks or shows twice)."""
-    canvas = FigureCanvasAgg(fig)
-    fig.tight_layout()
-    canvas.draw()
+    FigureCanvasAgg(fig)
     buf = BytesIO()
     fig.savefig(buf, format="png", dpi=80)
     return buf.getvalue()
@@ -197,7 +195,8 @@ def _matrix(ax, a, title, box=None, color=WINDOW, cmap="coolwarm", vmin=None, vm
             ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8)
     if box is not None:
         r, c, size = box
-        ax.add_patch(Rectangle((c - 0.5, r - 0.5), size, size, fill=False, edgecolor=color, lw=3))
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), size, size, fill=False, edgecolor=color, lw=3,
+                               clip_on=False))
     ax.set_xticks(range(a.shape[1]))
     ax.set_yticks(range(a.shape[0]))
     ax.tick_params(labelsize=7)
@@ -264,7 +263,8 @@ def conv_step_explorer(x=None, w=None):
             text += f"<br><span style='color:#c00'>{html.escape(message)}</span>"
         caption.value = text
         size = n + 2 * p
-        fig = Figure(figsize=(0.5 * (size + 2 * f + count) + 3, 0.5 * size + 1.4))
+        fig = Figure(figsize=(0.5 * (size + 2 * f + count) + 3, 0.5 * size + 1.4),
+                     layout="constrained")
         axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [size, f, f, count]})
         lim = max(np.abs(xp).max(), 1)
         _matrix(axes[0], xp, f"input {n}x{n}, pad {p}, stride {s}", (row * s, col * s, f),
@@ -361,7 +361,7 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
                   else f"<span style='color:#c00'>{html.escape(message)}</span>")
         caption.value = (f"<b>{mark}</b>: {said}<br>(N - F + 2P)/S + 1 = "
                          f"{formula_text(n, f, s, p)}: {result}")
-        fig = Figure(figsize=(8, 2.6))
+        fig = Figure(figsize=(8, 2.6), layout="constrained")
         plot_positions(n, f, s, p, ax=fig.subplots())
         image.value = _png(fig)
 
