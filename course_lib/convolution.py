@@ -93,14 +93,16 @@ def _patches(x, f, stride, pad, ho, wo):
     return p.reshape(f * f * c, n * ho * wo)
 
 
-def _forward(x, w, b, stride, pad, ho, wo):
+def _forward(x, w, b, stride, pad, ho, wo, keep_patches):
     k, f = w.shape[:2]
     p = _patches(x, f, stride, pad, ho, wo)
-    # (M, F*F*C) @ (F*F*C, K): the product comes out in (N, H', W', K) order, no transpose.
-    out = (p.T @ w.reshape(k, -1).T).reshape(x.shape[0], ho, wo, k)
+    # (K, F*F*C) @ (F*F*C, M): with few filters BLAS is much faster this way round than as
+    # (M, F*F*C) @ (F*F*C, K), even counting the transposed copy to (N, H', W', K) below.
+    out = w.reshape(k, -1) @ p
     if b is not None:
-        out += b  # in place: no second output-sized array
-    return out, p
+        out += b[:, None]  # in place, along the long rows: ten times faster than after the copy
+    p = p if keep_patches else None  # free the patch matrix before the copy: less peak memory
+    return np.ascontiguousarray(out.reshape(k, x.shape[0], ho, wo).transpose(1, 2, 3, 0)), p
 
 
 def conv2d_forward(x, w, b=None, stride=1, pad=0):
@@ -128,7 +130,7 @@ def conv2d_forward(x, w, b=None, stride=1, pad=0):
     ((2, 5, 5, 4), 27.0, 12.0)
     """
     x, w, b, stride, pad, (ho, wo), _ = _check("conv2d_forward", x, w, b, stride, pad, False)
-    out, p = _forward(x, w, b, stride, pad, ho, wo)
+    out, p = _forward(x, w, b, stride, pad, ho, wo, keep_patches=True)
     return out, (x.shape, w, stride, pad, p)
 
 
@@ -151,7 +153,7 @@ def conv2d_backward(dout, cache):
 
     Notes
     -----
-    With the patch matrix P (rows: taps, columns: positions) and ``out = P^T W^T``:
+    With the patch matrix P (rows: taps, columns: positions) and ``out^T = W P``:
     ``dW = dout^T P^T``, ``dP = W^T dout^T``; dx adds dP back at the positions each tap read.
 
     Examples
@@ -174,10 +176,11 @@ def conv2d_backward(dout, cache):
     if dout.shape != (n, ho, wo, k):
         raise ValueError(f"conv2d_backward: dout has shape {dout.shape} but the forward output "
                          f"had shape {(n, ho, wo, k)}: expected dout of that shape.")
-    d2 = dout.reshape(-1, k).astype(w.dtype, copy=False)
-    db = d2.sum(axis=0)
-    dw = (d2.T @ p.T).reshape(w.shape)
-    dp = (w.reshape(k, -1).T @ d2.T).reshape(f, f, c, n, ho, wo)
+    # (K, M) rows, as in the forward pass: BLAS is fast with few filters this way round
+    d2 = np.ascontiguousarray(dout.reshape(-1, k).T, dtype=w.dtype)
+    db = d2.sum(axis=1)
+    dw = (d2 @ p.T).reshape(w.shape)
+    dp = (w.reshape(k, -1).T @ d2).reshape(f, f, c, n, ho, wo)
     dxt = np.zeros((c, n, h + 2 * pad, wd + 2 * pad), w.dtype)
     for i in range(f):  # scatter each tap's gradient back where that tap read the input
         for j in range(f):
@@ -225,7 +228,7 @@ def conv2d(x, w, b=None, stride=1, pad=0):
     (1, 32, 32, 10)
     """
     x, w, b, stride, pad, (ho, wo), flat = _check("conv2d", x, w, b, stride, pad)
-    out, _ = _forward(x, w, b, stride, pad, ho, wo)
+    out, _ = _forward(x, w, b, stride, pad, ho, wo, keep_patches=False)
     return out[0, :, :, 0] if flat else out
 
 
