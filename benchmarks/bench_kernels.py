@@ -27,9 +27,12 @@ CONV_CASES = [
     ("conv2d 8x56x56x64, 64 3x3x64, pad 1", 8, 56, 56, 64, 64, 3, 1, 2.0),
 ]
 POOL_SHAPE, POOL_TARGET = (64, 28, 28, 16), 1.0
-# Our choice, no course target: a backward pass costs about two forward passes in both
-# libraries, so allow the same margin as the slowest forward target, plus noise.
+# Our choices, no course target. conv2d: a backward pass costs about two forward passes in both
+# libraries, so allow the margin of the loosest forward target. max_pool2d: PyTorch stores the
+# argmax of every window and scatters dout there; NumPy has no such kernel, so our backward
+# finds the maxima again with f*f strided comparisons (about 20 cheap array passes in all).
 BACKWARD_TARGET = 3.0
+POOL_BACKWARD_TARGET = 10.0
 MEMORY_TARGET = 12.0  # peak extra memory of conv2d forward / input size, 3x3 filters
 LOOPS_TARGET = 0.1  # the fast kernel must be at least 10x faster than its loop reference
 MIN_TIME = 0.5  # seconds spent on each comparison at least (more repeats for short calls)
@@ -101,7 +104,7 @@ def bench_torch(torch, rng):
     times = compare_ms(lambda: max_pool2d_backward(dout, cache),
                        lambda: torch.autograd.grad(tout, xg, tdout, retain_graph=True),
                        min_time=MIN_TIME)
-    rows.append(Row(label + " (backward)", *times, BACKWARD_TARGET))
+    rows.append(Row(label + " (backward)", *times, POOL_BACKWARD_TARGET))
     return rows
 
 

@@ -8,6 +8,8 @@ slid over the input as it is, without flipping it.
 
 The fast version builds the patch matrix with one copy per filter tap (F*F copies, a loop over
 the filter, not over positions) and multiplies it with the filters in ONE matrix product.
+Reshaping ``np.lib.stride_tricks.sliding_window_view`` into that matrix gives the same numbers
+but was measured up to 1.7x slower on this course's layers (it copies a few floats at a time).
 """
 
 import numpy as np
@@ -149,7 +151,7 @@ def conv2d_backward(dout, cache):
     dx : ndarray, shape (N, H, W, C)
     dw : ndarray, shape (K, F, F, C)
     db : ndarray, shape (K,)
-        Sum of ``dout`` over N, H', W' (zeros' gradient is returned even when b was None).
+        Sum of ``dout`` over N, H', W' (returned even when the forward pass had no bias).
 
     Notes
     -----
