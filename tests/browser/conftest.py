@@ -1,0 +1,208 @@
+"""The course in a real JupyterLab, driven by Debian's Chromium through Playwright.
+
+Session fixtures:
+
+- ``course``: a temporary copy of the course (notebooks/, nbgrader_config.py, README.md) with
+  ``release/`` generated there by ``nbgrader generate_assignment``, so the tests never write
+  into the work tree. For every assignment it also writes ``release/NAME/NAME-all-correct.ipynb``:
+  the student notebook with every solution cell filled in from the source (what a student
+  who answered everything correctly hands in), for nbgrader's Validate button.
+- ``lab``: the project's own ``.venv/bin/jupyter lab`` on 127.0.0.1, a random free port and a
+  token, started in its own process group with COURSE_QUICK=1, stopped by its process id.
+- ``browser``: Chromium started in its own process group (headless, remote debugging on a free
+  port), connected with ``playwright.chromium.connect_over_cdp``, stopped by its process id.
+
+Without Chromium every test here is skipped with the reason "chromium not installed: apt-get
+install chromium" (``pytest -rs`` lists it).
+
+Set COURSE_BROWSER_SOURCE=/some/course to run the suite against another course folder (one with
+notebooks/ and nbgrader_config.py), e.g. a tiny one while developing the harness.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from lab_driver import REPORT, SCREENSHOTS, all_correct_notebook, course_source, discover_notebooks
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+CHROMIUM_MISSING = "chromium not installed: apt-get install chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--disable-dev-shm-usage", "--hide-scrollbars"]
+# JupyterLab settings for the test server (user settings, in a temporary folder):
+# every cell in the DOM (no virtual scrolling), the kernel starts without asking, no news pop-up.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+        '{"windowingMode": "none", "autoStartDefaultKernel": true}',
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        '{"fetchNews": "false", "checkForUpdates": false, "doNotDisturbMode": true}',
+}
+
+
+def chromium_path():
+    """The Chromium executable, or None."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except OSError:
+        return None
+
+
+def _stop_group(proc, timeout=20):
+    """Stop a process started with start_new_session=True, and its children, by its pid."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = chromium_path()
+    if path is None:
+        pytest.skip(CHROMIUM_MISSING)
+    return path
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory, chromium):
+    """A temporary copy of the course with release/ generated in it; returns its folder."""
+    source = course_source()
+    copy = tmp_path_factory.mktemp("course")
+    shutil.copytree(source / "notebooks", copy / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    for name in ("nbgrader_config.py", "README.md"):
+        if (source / name).exists():
+            shutil.copy2(source / name, copy / name)
+    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if (copy / "nbgrader_config.py").exists() and discover_notebooks(source):
+        # every assignment at once ("*": nbgrader 0.9.6 has no --all); --no-db: no gradebook
+        # needed (and nbgrader would run `alembic` from PATH to create one)
+        result = subprocess.run([str(VENV_BIN / "nbgrader"), "generate_assignment", "*",
+                                 "--force", "--no-db"], cwd=copy, env=env, capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 0, f"nbgrader generate_assignment failed:\n{result.stderr}"
+        for nb in discover_notebooks(source, widgets_only=False):
+            released = copy / "release" / nb.parent.name / nb.name
+            if released.exists():
+                all_correct_notebook(nb, released,
+                                     released.with_name(f"{nb.stem}-all-correct.ipynb"))
+    return copy
+
+
+@pytest.fixture(scope="session")
+def lab(course, tmp_path_factory):
+    """JupyterLab serving the course copy; returns (base_url, token)."""
+    port, token = _free_port(), secrets.token_hex(16)
+    home = tmp_path_factory.mktemp("lab")
+    for name, text in LAB_SETTINGS.items():
+        (home / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / "settings" / name).write_text(text)
+    (home / "workspaces").mkdir()
+    env = dict(os.environ, COURSE_QUICK="1",
+               PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    cmd = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--ip", "127.0.0.1",
+           "--port", str(port), f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={course}", "--ServerApp.port_retries=0"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log_path = home / "lab.log"
+    with open(log_path, "w") as log:
+        # cwd = the course: nbgrader's Validate handler reads nbgrader_config.py from there
+        proc = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while _status(f"{base}/api/status?token={token}") != 200:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base, token
+    finally:
+        _stop_group(proc)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium, tmp_path_factory):
+    """A Playwright Browser connected to our own Chromium process."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium")
+    log = open(profile.parent / "chromium.log", "w")
+    proc = subprocess.Popen(
+        [chromium, *CHROMIUM_ARGS, "--remote-debugging-address=127.0.0.1",
+         "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    playwright = None
+    try:
+        # Chromium writes the port it chose into DevToolsActivePort in its profile
+        port_file, deadline = profile / "DevToolsActivePort", time.monotonic() + 30
+        while not (port_file.exists() and len(port_file.read_text().split()) >= 2):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("Chromium did not start: "
+                            f"{(profile.parent / 'chromium.log').read_text()[-2000:]}")
+            time.sleep(0.1)
+        port = port_file.read_text().split()[0]
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        yield browser
+        browser.close()
+    finally:
+        if playwright is not None:
+            playwright.stop()
+        _stop_group(proc)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    """build/screenshots/; at the end it also gets report.json: what the suite drove."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield SCREENSHOTS
+    if REPORT:
+        (SCREENSHOTS / "report.json").write_text(json.dumps(REPORT, indent=1, ensure_ascii=False))
