@@ -19,6 +19,7 @@ import numpy as np
 
 from .layers import Activation, Dropout, Layer
 from .optimizers import get_optimizer
+from .shapes import check_int
 from .training import (
     History,
     Progress,
@@ -253,6 +254,11 @@ class Sequential:
         are kept in the returned history.
         """
         self._check_compiled("Sequential.fit")
+        epochs = check_int("Sequential.fit", "epochs", epochs, minimum=0)
+        batch_size = check_int("Sequential.fit", "batch_size", batch_size, minimum=1)
+        if verbose not in (0, 1, 2):
+            raise ValueError(f"Sequential.fit: verbose must be 0 (silent), 1 (progress bar) or "
+                             f"2 (one line per epoch), got {verbose!r}.")
         x, y = self._check_data(x, y, "Sequential.fit")
         if validation_data is not None:
             vx, vy = self._check_data(*validation_data, "Sequential.fit (validation_data)")
@@ -267,6 +273,8 @@ class Sequential:
         history.params = {"epochs": epochs, "batch_size": batch_size, "steps": steps}
         progress = Progress(verbose, epochs, steps)
         params, grads = self.params, self.grads
+        xbuf = np.empty((min(n, batch_size), *x.shape[1:]), x.dtype) if shuffle else None
+        ybuf = np.empty((min(n, batch_size), *y.shape[1:]), y.dtype) if shuffle else None
         with self._reusing_buffers():
             try:
                 for epoch in range(epochs):
@@ -279,7 +287,8 @@ class Sequential:
                             xb, yb = x[lo:hi], y[lo:hi]
                         else:
                             idx = order[lo:hi]
-                            xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
+                            xb = x.take(idx, axis=0, out=xbuf[:hi - lo])
+                            yb = y.take(idx, axis=0, out=ybuf[:hi - lo])
                         out = self.forward(xb, training=True)
                         total += loss_sum(self.loss, out, yb)
                         if self.metrics:
