@@ -143,3 +143,16 @@ def test_plot_helpers_return_titled_figures():
     assert "ConvNet" in figs[2].axes[0].get_title()
     for fig in figs:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: fit(0, 3), ValueError, "fit: n must be >= 1"),
+    (lambda: fit(7, 3.0), TypeError, "fit: f must be a whole number"),
+    (lambda: plot_positions(7, 3, stride=0), ValueError, "plot_positions: stride"),
+    (lambda: predict_reveal_explorer(7, 3, 1, -1), ValueError, "predict_reveal_explorer: pad"),
+    (lambda: conv_step_explorer(np.zeros((7, 7, 3))), ValueError, "conv_step_explorer: expected"),
+    (lambda: conv_step_explorer(np.zeros((3, 3)), np.ones((5, 5))), ValueError, "F <= N"),
+])
+def test_bad_input_names_the_function(call, error, words):
+    with pytest.raises(error, match=words):
+        call()

@@ -26,8 +26,11 @@ __all__ = ["fit", "plot_positions", "plot_strides", "plot_feature_maps", "plot_v
 WINDOW, DONE, MISS = "tab:orange", "tab:blue", "tab:red"
 
 
-def fit(n, f, stride=1, pad=0):
+def fit(n, f, stride=1, pad=0, func="fit"):
     """How many windows fit along one side, and whether they fit exactly.
+
+    ``func`` names the caller in the TypeError/ValueError raised for a bad argument (a
+    non-integer, a size below 1, a negative pad).
 
     Returns
     -------
@@ -44,6 +47,8 @@ def fit(n, f, stride=1, pad=0):
     >>> count, message.split(":")[0]
     (2, 'conv_output_size')
     """
+    n, f = check_int(func, "n", n, 1), check_int(func, "f", f, 1)
+    stride, pad = check_int(func, "stride", stride, 1), check_int(func, "pad", pad, 0)
     try:
         return conv_output_size(n, f, stride, pad), None
     except ValueError as err:
@@ -78,8 +83,8 @@ def plot_positions(n, f, stride=1, pad=0, ax=None):
     """
     if ax is None:
         ax = plt.figure(figsize=(7, 2.4)).add_subplot()
+    count, message = fit(n, f, stride, pad, func="plot_positions")
     total = n + 2 * pad
-    count, message = fit(n, f, stride, pad)
     lanes = max(1, -(-f // stride))  # windows in one lane never overlap
     for j in range(total):
         padded = j < pad or j >= pad + n
@@ -226,6 +231,11 @@ def conv_step_explorer(x=None, w=None):
     """
     x = np.asarray(np.random.default_rng(7).integers(0, 4, (7, 7)) if x is None else x)
     w = np.asarray([[1, 0, -1], [1, 0, -1], [1, 0, -1]] if w is None else w)
+    if (x.ndim != 2 or x.shape[0] != x.shape[1] or w.ndim != 2 or w.shape[0] != w.shape[1]
+            or w.shape[0] > x.shape[0]):
+        raise ValueError(f"conv_step_explorer: expected a square input (N, N) and a square "
+                         f"filter (F, F) with F <= N, got x {x.shape} and w {w.shape}. "
+                         "Pass one depth slice, e.g. x[:, :, 0], and a 2-D filter.")
     n, f = x.shape[0], w.shape[0]
     position = widgets.IntSlider(0, 0, 1, description="position", continuous_update=True)
     play = widgets.Play(0, 0, 1, interval=900, description="play")
@@ -238,8 +248,7 @@ def conv_step_explorer(x=None, w=None):
 
     def geometry():
         s, p = stride.value, pad.value
-        count, message = fit(n, f, s, p)
-        return s, p, count, message
+        return (s, p, *fit(n, f, s, p))
 
     def redraw(*_):
         s, p, count, message = geometry()
@@ -331,13 +340,13 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
         With attributes ``controls`` (dict: n, f, stride, pad, guess, reveal), ``caption``
         (HTML) and ``image`` (Image, empty until revealed).
     """
-    n, f = check_int("predict_reveal_explorer", "n", n, 1), check_int(
-        "predict_reveal_explorer", "f", f, 1)
+    fit(n, f, stride, pad, func="predict_reveal_explorer")  # TypeError/ValueError if bad
     boxes = {
-        "n": widgets.BoundedIntText(n, min=1, max=64, description="N (input)"),
-        "f": widgets.BoundedIntText(f, min=1, max=11, description="F (filter)"),
-        "stride": widgets.BoundedIntText(stride, min=1, max=6, description="S (stride)"),
-        "pad": widgets.BoundedIntText(pad, min=0, max=5, description="P (pad)"),
+        "n": widgets.BoundedIntText(n, min=1, max=max(64, n), description="N (input)"),
+        "f": widgets.BoundedIntText(f, min=1, max=max(11, f), description="F (filter)"),
+        "stride": widgets.BoundedIntText(stride, min=1, max=max(6, stride),
+                                         description="S (stride)"),
+        "pad": widgets.BoundedIntText(pad, min=0, max=max(5, pad), description="P (pad)"),
     }
     guess = widgets.Text("", description="your answer", placeholder="a number, or 'no'")
     reveal = widgets.Button(description="Reveal", button_style="primary")
