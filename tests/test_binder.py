@@ -1,0 +1,99 @@
+"""Binder: the environment is the project's, and binder/postBuild really builds the course.
+
+conda is not available here, so the test runs binder/postBuild itself with bash in a temporary
+copy of the repository, with the project's Python (COURSE_PYTHON), course_lib installed into a
+folder of the copy (COURSE_PIP_TARGET, so the shared venv is not touched), and the MNIST step
+run against the existing cache when it is complete (else skipped: tests never download).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTBUILD = ROOT / "binder" / "postBuild"
+BADGE_TARGET = "release/01_perceptron/01_perceptron.ipynb"
+
+
+def test_binder_environment_is_the_root_environment():
+    assert (ROOT / "binder" / "environment.yml").read_text() == \
+        (ROOT / "environment.yml").read_text(), (
+        "binder/environment.yml differs from environment.yml: "
+        "cp environment.yml binder/environment.yml")
+
+
+def test_postbuild_is_strict_bash():
+    lines = POSTBUILD.read_text().splitlines()
+    assert lines[0] == "#!/usr/bin/env bash"
+    commands = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    assert commands[0] == "set -euo pipefail", "postBuild must start with set -euo pipefail"
+    assert os.access(POSTBUILD, os.X_OK), "binder/postBuild must be executable (chmod +x)"
+    text = POSTBUILD.read_text()
+    for step in ("pip install", "nbgrader generate_assignment", "course_lib.data"):
+        assert step in text, f"postBuild lacks the step {step!r}"
+
+
+def _mnist_cache_complete():
+    try:
+        from course_lib import data
+    except ImportError:
+        return None
+    folder = data.default_cache_dir()
+    return folder if all((folder / name).is_file() for name in data.SHA256) else None
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    copy = tmp_path_factory.mktemp("repo")
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.egg-info")
+    for name in ("pyproject.toml", "README.md", "LICENSE", "nbgrader_config.py",
+                 "environment.yml"):
+        shutil.copy(ROOT / name, copy / name)
+    for name in ("course_lib", "notebooks", "binder"):
+        shutil.copytree(ROOT / name, copy / name, ignore=ignore)
+    site = copy / "site"
+    env = dict(os.environ, COURSE_PYTHON=sys.executable, COURSE_PIP_TARGET=str(site),
+               PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    cache = _mnist_cache_complete()
+    if cache is None:
+        env["COURSE_SKIP_DATA"] = "1"
+    else:
+        env["COURSE_MNIST_DIR"] = str(cache)
+        env.pop("COURSE_SKIP_DATA", None)
+    proc = subprocess.run(["bash", str(copy / "binder" / "postBuild")], cwd=copy / "notebooks",
+                          env=env, capture_output=True, text=True, timeout=1200)
+    return copy, site, env, proc
+
+
+def test_postbuild_runs_in_a_copy_of_the_repository(built):
+    copy, site, env, proc = built
+    assert proc.returncode == 0, f"postBuild failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    assert "postBuild: done" in proc.stdout
+    if "COURSE_SKIP_DATA" not in env:
+        assert "MNIST cache ready" in proc.stdout, proc.stdout[-2000:]
+
+
+def test_postbuild_installs_course_lib(built):
+    copy, site, env, proc = built
+    assert (site / "course_lib" / "__init__.py").is_file(), proc.stdout[-2000:]
+    where = subprocess.run([sys.executable, "-c", "import course_lib; print(course_lib.__file__)"],
+                           env=dict(env, PYTHONPATH=str(site)), capture_output=True, text=True,
+                           cwd=site.parent.parent)  # not the copy, whose course_lib/ would win
+    assert where.stdout.strip().startswith(str(site)), where.stdout + where.stderr
+
+
+def test_postbuild_releases_every_assignment(built):
+    copy, _site, _env, proc = built
+    assert (copy / BADGE_TARGET).is_file(), f"the Binder badge opens {BADGE_TARGET}, missing"
+    for folder in sorted(p.name for p in (copy / "notebooks").glob("*/")):
+        released = sorted((copy / "release" / folder).glob("*.ipynb"))
+        assert released, f"release/{folder} is empty:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        for path in released:
+            text = path.read_text()
+            assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+            json.loads(text)
