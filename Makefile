@@ -42,12 +42,12 @@ bench: setup
 
 ## release: generate the student version of every assignment into release/
 release: setup
-	$(BIN)/nbgrader generate_assignment --all --force
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader generate_assignment "*" --force
 
 ## grade: autograde submitted/ and write feedback/ (hidden tests removed)
 grade: setup
-	$(BIN)/nbgrader autograde --all --force
-	$(BIN)/nbgrader generate_feedback --all --force
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader autograde "*" --force
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader generate_feedback "*" --force
 
 ## strip: remove outputs and execution counts from the source notebooks
 strip: setup
