@@ -53,11 +53,12 @@ def test_step_explorer_moves_window_and_fills_output():
     assert ex.caption.value != first_caption
     assert bytes(ex.image.value) != bytes(first_image)
     assert (ex.state["row"], ex.state["col"]) == (1, 3)
+    assert ex.caption.value.count(")(") == 9  # all nine products written out
     filled = ex.state["output"]
     assert np.isfinite(filled).sum() == 9  # positions 0..8 are filled, the rest blank
 
 
-@pytest.mark.parametrize("s, p", [(1, 0), (2, 0), (3, 1), (1, 2), (2, 1)])
+@pytest.mark.parametrize("s, p", [(2, 0), (3, 1), (1, 2)])
 def test_step_explorer_output_matches_loop_reference(s, p):
     x = np.random.default_rng(1).integers(-3, 4, (7, 7))
     w = np.random.default_rng(2).integers(-2, 3, (3, 3))

@@ -251,6 +251,8 @@ def conv_step_explorer(x=None, w=None):
         return (s, p, *fit(n, f, s, p))
 
     def redraw(*_):
+        if state.get("busy"):
+            return
         s, p, count, message = geometry()
         k = min(position.value, count * count - 1)
         xp = np.pad(x, p)
@@ -262,11 +264,13 @@ def conv_step_explorer(x=None, w=None):
         window = xp[row * s:row * s + f, col * s:col * s + f]
         products = window * w
         state.update(row=row, col=col, value=float(products.sum()), output=out.copy())
-        terms = " + ".join(f"({a:g})({b:g})" for a, b in zip(window.ravel()[:3], w.ravel()[:3],
-                                                             strict=True))
+        shown = 9 if f * f <= 9 else 3  # write every product out for filters up to 3x3
+        terms = " + ".join(f"({a:g})({b:g})" for a, b in zip(window.ravel()[:shown],
+                                                             w.ravel()[:shown], strict=True))
+        terms += " + ..." if f * f > shown else ""
         text = (f"Output cell (row {row}, column {col}) of {count}x{count}: window rows "
                 f"{row * s}..{row * s + f - 1}, columns {col * s}..{col * s + f - 1} of the "
-                f"padded input; sum of the {f * f} products = {terms} + ... = "
+                f"padded input; sum of the {f * f} products = {terms} = "
                 f"<b>{products.sum():g}</b>. Output size: {formula_text(n, f, s, p)}.")
         if message:
             text += f"<br><span style='color:#c00'>{html.escape(message)}</span>"
@@ -293,8 +297,10 @@ def conv_step_explorer(x=None, w=None):
 
     def reshape(*_):
         _, _, count, _ = geometry()
+        state["busy"] = True  # one drawing for the new geometry, not one per change
+        position.value = play.value = 0
         position.max = play.max = max(count * count - 1, 1)
-        position.value = 0
+        state["busy"] = False
         redraw()
 
     position.observe(redraw, "value")
