@@ -77,6 +77,28 @@ def test_fast_matches_loops(case):
                                rtol=1e-12, atol=1e-12)
 
 
+def max_pool_backward_loops(x, dout, f, stride):
+    """Reference: each window sends its dout to its first maximum (np.argmax's choice)."""
+    dx = np.zeros(x.shape)
+    for n, row, col, c in np.ndindex(dout.shape):
+        window = x[n, row * stride:row * stride + f, col * stride:col * stride + f, c]
+        i, j = np.unravel_index(np.argmax(window), window.shape)
+        dx[n, row * stride + i, col * stride + j, c] += dout[n, row, col, c]
+    return dx
+
+
+@settings(max_examples=40, deadline=None)
+@given(pool_cases(), st.booleans())
+def test_max_backward_matches_loops_ties_included(case, ties):
+    x, f, stride = case
+    if ties:  # few distinct values: many windows hold their maximum twice
+        x = np.round(x)
+    out, cache = max_pool2d_forward(x, f, stride)
+    dout = np.random.default_rng(1).standard_normal(out.shape)
+    np.testing.assert_allclose(max_pool2d_backward(dout, cache),
+                               max_pool_backward_loops(x, dout, f, stride), rtol=1e-12)
+
+
 def test_max_pool_of_a_reordered_batch(rng):
     """Pooling keeps depth slices apart: permuting channels permutes the output's channels."""
     x = rng.standard_normal((2, 6, 6, 5))
