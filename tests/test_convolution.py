@@ -154,6 +154,22 @@ def test_backward_matches_numerical_gradient(rng, shape, k, f, stride, pad):
     assert dx.shape == x.shape and dw.shape == w.shape and db.shape == b.shape
 
 
+@settings(max_examples=25, deadline=None)
+@given(conv_cases(max_n=2, max_c=2, max_k=2))
+def test_backward_on_random_shapes(case):
+    x, w, b, stride, pad = case
+    b = np.zeros(w.shape[0]) if b is None else b
+    out, cache = conv2d_forward(x, w, b, stride, pad)
+    dout = np.random.default_rng(1).standard_normal(out.shape)
+    dx, dw, db = conv2d_backward(dout, cache)
+
+    def loss():
+        return np.sum(conv2d(x, w, b, stride, pad) * dout)
+
+    for grad, param in ((dx, x), (dw, w), (db, b)):
+        assert rel_error(grad, numerical_gradient(loss, param)) < 1e-6
+
+
 # --- errors -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("func", [conv2d, conv2d_loops, conv2d_forward])
