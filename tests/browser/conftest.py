@@ -2,13 +2,13 @@
 
 Session fixtures:
 
-- ``course``: a temporary copy of the course (notebooks/, nbgrader_config.py, README.md) with
-  ``release/`` generated there by ``nbgrader generate_assignment``, so the tests never write
-  into the work tree. For every assignment it also writes ``release/NAME/NAME-all-correct.ipynb``:
-  the student notebook with every solution cell filled in from the source (what a student
-  who answered everything correctly hands in), for nbgrader's Validate button.
 - ``lab``: the project's own ``.venv/bin/jupyter lab`` on 127.0.0.1, a random free port and a
-  token, started in its own process group with COURSE_QUICK=1, stopped by its process id.
+  token, started in its own process group with COURSE_QUICK=1, stopped by its process id. It
+  serves ``course``: a temporary copy of the course (notebooks/, nbgrader_config.py, README.md)
+  with ``release/`` generated there by ``nbgrader generate_assignment``, so the tests never
+  write into the work tree. For every assignment the copy also has
+  ``release/NAME/NAME-all-correct.ipynb``: the student notebook with every solution cell filled
+  in from the source (a student who answered everything correctly), for the Validate button.
 - ``browser``: Chromium started in its own process group (headless, remote debugging on a free
   port), connected with ``playwright.chromium.connect_over_cdp``, stopped by its process id.
 
@@ -33,7 +33,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from lab_driver import REPORT, SCREENSHOTS, all_correct_notebook, course_source, discover_notebooks
+from lab_driver import (
+    REPORT,
+    SCREENSHOTS,
+    all_correct_notebook,
+    boot_lab,
+    close_all,
+    course_source,
+    discover_notebooks,
+    shutdown_kernels,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -97,65 +106,80 @@ def chromium():
     return path
 
 
-@pytest.fixture(scope="session")
-def course(tmp_path_factory, chromium):
-    """A temporary copy of the course with release/ generated in it; returns its folder."""
+def _copy_course(copy):
+    """Copy the course's notebooks, nbgrader_config.py and README.md into ``copy``."""
     source = course_source()
-    copy = tmp_path_factory.mktemp("course")
     shutil.copytree(source / "notebooks", copy / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     for name in ("nbgrader_config.py", "README.md"):
         if (source / name).exists():
             shutil.copy2(source / name, copy / name)
-    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    if (copy / "nbgrader_config.py").exists() and discover_notebooks(source):
-        # every assignment at once ("*": nbgrader 0.9.6 has no --all); --no-db: no gradebook
-        # needed (and nbgrader would run `alembic` from PATH to create one)
-        result = subprocess.run([str(VENV_BIN / "nbgrader"), "generate_assignment", "*",
-                                 "--force", "--no-db"], cwd=copy, env=env, capture_output=True,
-                                text=True, timeout=300)
-        assert result.returncode == 0, f"nbgrader generate_assignment failed:\n{result.stderr}"
-        for nb in discover_notebooks(source, widgets_only=False):
-            released = copy / "release" / nb.parent.name / nb.name
-            if released.exists():
-                all_correct_notebook(nb, released,
-                                     released.with_name(f"{nb.stem}-all-correct.ipynb"))
-    return copy
+
+
+def _release(copy, env):
+    """nbgrader generate_assignment in the copy, plus NAME-all-correct.ipynb per assignment."""
+    if not (copy / "nbgrader_config.py").exists() or not discover_notebooks(copy, False):
+        return
+    # every assignment at once ("*": nbgrader 0.9.6 has no --all); --no-db: no gradebook
+    # needed (nbgrader would otherwise run `alembic` from PATH to create one)
+    result = subprocess.run([str(VENV_BIN / "nbgrader"), "generate_assignment", "*", "--force",
+                             "--no-db"], cwd=copy, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, f"nbgrader generate_assignment failed:\n{result.stderr}"
+    for nb in discover_notebooks(copy, widgets_only=False):
+        released = copy / "release" / nb.parent.name / nb.name
+        if released.exists():
+            all_correct_notebook(nb, released, released.with_name(f"{nb.stem}-all-correct.ipynb"))
 
 
 @pytest.fixture(scope="session")
-def lab(course, tmp_path_factory):
-    """JupyterLab serving the course copy; returns (base_url, token)."""
+def lab(tmp_path_factory, chromium):
+    """JupyterLab serving a temporary copy of the course, with release/ generated in the copy.
+
+    Returns (base_url, token, course folder). The server starts while nbgrader generates the
+    release (both take seconds). COURSE_QUICK=1 is set for its kernels.
+    """
+    copy = tmp_path_factory.mktemp("course")
+    _copy_course(copy)
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("lab")
     for name, text in LAB_SETTINGS.items():
         (home / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
         (home / "settings" / name).write_text(text)
     (home / "workspaces").mkdir()
-    env = dict(os.environ, COURSE_QUICK="1",
-               PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    path = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = dict(os.environ, COURSE_QUICK="1", PATH=path,
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    # expose_app_in_browser: window.jupyterapp, to open and close notebooks in one page
     cmd = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--ip", "127.0.0.1",
            "--port", str(port), f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={course}", "--ServerApp.port_retries=0"]
+           f"--ServerApp.root_dir={copy}", "--ServerApp.port_retries=0",
+           "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log_path = home / "lab.log"
     with open(log_path, "w") as log:
         # cwd = the course: nbgrader's Validate handler reads nbgrader_config.py from there
-        proc = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
+        _release(copy, dict(os.environ, PATH=path))
         deadline = time.monotonic() + 90
         while _status(f"{base}/api/status?token={token}") != 200:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"JupyterLab did not start:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield base, token
+        yield base, token, copy
     finally:
         _stop_group(proc)
+
+
+@pytest.fixture(scope="session")
+def course(lab):
+    """The temporary course folder the server serves (notebooks/, release/, ...)."""
+    return lab[2]
 
 
 @pytest.fixture(scope="session")
@@ -197,6 +221,28 @@ def context(browser):
     ctx.set_default_timeout(30_000)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_page(lab, context):
+    """One JupyterLab page for the session: booting the app costs seconds, so it boots once."""
+    page = context.new_page()
+    boot_lab(page, lab[0], lab[1])
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def lab_page(lab, _shared_page):
+    """The JupyterLab page, clean: no notebook open; afterwards every notebook is closed and
+    its kernel shut down (the page is reloaded when that fails)."""
+    base, token, _ = lab
+    yield _shared_page
+    try:
+        close_all(_shared_page)
+    except Exception:  # a test left the app in a state we cannot clean: start afresh
+        boot_lab(_shared_page, base, token)
+    shutdown_kernels(base, token)
 
 
 @pytest.fixture(scope="session")

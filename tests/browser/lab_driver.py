@@ -113,16 +113,21 @@ def first_exercise(source_nb):
 
 # ---------------------------------------------------------------- server
 
-def shutdown_kernels(base, token, path):
-    """Delete the server's sessions (and kernels) of one notebook path."""
+def shutdown_kernels(base, token, path=None):
+    """Delete the server's sessions of one notebook path (all with None) and their kernels."""
     headers = {"Authorization": f"token {token}"}
-    req = urllib.request.Request(f"{base}/api/sessions", headers=headers)
-    with urllib.request.urlopen(req, timeout=10) as response:
-        sessions = json.load(response)
-    for s in sessions:
-        if s.get("path") == path:
-            urllib.request.urlopen(urllib.request.Request(
-                f"{base}/api/sessions/{s['id']}", method="DELETE", headers=headers), timeout=20)
+
+    def call(url, method="GET"):
+        req = urllib.request.Request(f"{base}{url}", method=method, headers=headers)
+        with urllib.request.urlopen(req, timeout=20) as response:
+            return json.loads(response.read() or b"null")
+
+    for s in call("/api/sessions"):
+        if path is None or s.get("path") == path:
+            call(f"/api/sessions/{s['id']}", "DELETE")
+    if path is None:
+        for k in call("/api/kernels"):
+            call(f"/api/kernels/{k['id']}", "DELETE")
 
 
 # ---------------------------------------------------------------- the page
@@ -149,10 +154,35 @@ def state(page):
     return page.evaluate(_STATE_JS)
 
 
-def open_notebook(page, base, token, path, workspace, timeout=90):
-    """Open ``path`` (relative to the server root) and wait until its kernel is idle."""
-    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{urllib.parse.quote(path)}"
-              f"?token={token}")
+def boot_lab(page, base, token, timeout=90):
+    """Load JupyterLab (a fresh workspace, nothing open) and wait until the app is restored."""
+    page.goto(f"{base}/lab/workspaces/browser-tests?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout * 1000)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+
+def close_all(page, timeout=20):
+    """Close every open document without saving, and any dialog left open."""
+    for _ in range(5):
+        if not page.locator(".jp-Dialog").count():
+            break
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+    page.evaluate("""() => {
+      for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+        if (w.context && w.context.model) w.context.model.dirty = false;  // close, don't ask
+        w.close();
+      }
+    }""")
+    page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=timeout * 1000)
+    assert not page.locator(".jp-Dialog").count(), "a dialog is still open"
+
+
+def open_notebook(page, path, timeout=90):
+    """Open ``path`` (relative to the server root) in the page and wait for an idle kernel."""
+    page.evaluate("""async p => {
+      await window.jupyterapp.commands.execute('docmanager:open', {path: p, factory: 'Notebook'});
+    }""", path)
     page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell", timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     while True:
@@ -186,13 +216,13 @@ def _wait_settled(page, first, before, deadline, what):
         started = st["cells"][first]["prompt"] != before
         running = any(c["prompt"] == "[*]:" for c in st["cells"])
         stable = stable + 1 if started and not running and st["status"] == "idle" else 0
-        if stable >= 3:
+        if stable >= 2:
             return st
         assert time.monotonic() < deadline, f"{what}: cells still running at the deadline: {st}"
-        time.sleep(0.25)
+        time.sleep(0.2)
 
 
-def run_all(page, timeout=150, what="notebook", until=None):
+def run_all(page, timeout=240, what="notebook", until=None):
     """Run > Run All Cells; where a cell's error stops the run, go on from the next cell.
 
     JupyterLab stops "Run All" at the first cell that raises (a blank exercise raises

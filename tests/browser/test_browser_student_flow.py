@@ -19,7 +19,6 @@ from lab_driver import (
     open_notebook,
     run_all,
     run_cell,
-    shutdown_kernels,
     solution_text,
     state,
     type_into_cell,
@@ -41,37 +40,32 @@ needs_assignment = pytest.mark.skipif(
 
 
 @needs_assignment
-def test_instant_check_says_correct_then_gives_the_hint(course, lab, context):
-    base, token = lab
+def test_instant_check_says_correct_then_gives_the_hint(lab_page):
+    page = lab_page
     name = ASSIGNMENT.parent.name
     path = f"release/{name}/{name}.ipynb"
     ex, check = first_exercise(ASSIGNMENT)
     solution_src = cell_source(notebook_cells(ASSIGNMENT)[ex])
     started = time.monotonic()
-    page = context.new_page()
-    try:
-        open_notebook(page, base, token, path, workspace=f"{name}-student")
-        run_all(page, what=path, until=ex + 1)
-        assert state(page)["cells"][ex]["prompt"] not in ("[ ]:", ""), "exercise cell not run"
+    open_notebook(page, path)
+    run_all(page, what=path, until=ex + 1)
+    assert state(page)["cells"][ex]["prompt"] not in ("[ ]:", ""), "exercise cell not run"
 
-        typed = type_into_cell(page, ex, solution_text(solution_src))
-        assert typed.split() == solution_text(solution_src).split(), (
-            f"the editor of cell {ex} holds {typed!r} after typing the solution")
-        run_cell(page, ex)
-        verdict = run_cell(page, check)
-        assert "Correct" in verdict and "Not yet" not in verdict, (
-            f"{path}: the check cell {check} says {verdict!r} to the correct answer")
+    typed = type_into_cell(page, ex, solution_text(solution_src))
+    assert typed.split() == solution_text(solution_src).split(), (
+        f"the editor of cell {ex} holds {typed!r} after typing the solution")
+    run_cell(page, ex)
+    verdict = run_cell(page, check)
+    assert "Correct" in verdict and "Not yet" not in verdict, (
+        f"{path}: the check cell {check} says {verdict!r} to the correct answer")
 
-        type_into_cell(page, ex, wrong_text(solution_src))
-        run_cell(page, ex)
-        hint = run_cell(page, check)
-        assert "Not yet" in hint, f"{path}: the check says {hint!r} to the wrong answer"
-        REPORT.append({"notebook": path, "student_flow": {
-            "exercise_cell": ex, "check_cell": check, "correct": verdict.strip(),
-            "wrong": hint.strip()}, "total_s": round(time.monotonic() - started, 1)})
-    finally:
-        page.close()
-        shutdown_kernels(base, token, path)
+    type_into_cell(page, ex, wrong_text(solution_src))
+    run_cell(page, ex)
+    hint = run_cell(page, check)
+    assert "Not yet" in hint, f"{path}: the check says {hint!r} to the wrong answer"
+    REPORT.append({"notebook": path, "student_flow": {
+        "exercise_cell": ex, "check_cell": check, "correct": verdict.strip(),
+        "wrong": hint.strip()}, "total_s": round(time.monotonic() - started, 1)})
 
 
 @needs_assignment
@@ -79,27 +73,22 @@ def test_instant_check_says_correct_then_gives_the_hint(course, lab, context):
     ("all-correct", "Success! Your notebook passes all the tests."),
     ("blank", "The following cell failed"),
 ])
-def test_validate_button(answers, expected, course, lab, context):
+def test_validate_button(answers, expected, lab_page):
     """Validate (nbgrader's toolbar button) passes the filled-in release, fails the blank one."""
-    base, token = lab
+    page = lab_page
     name = ASSIGNMENT.parent.name
     stem = f"{name}-all-correct" if answers == "all-correct" else name
     path = f"release/{name}/{stem}.ipynb"
     started = time.monotonic()
-    page = context.new_page()
-    try:
-        open_notebook(page, base, token, path, workspace=f"{name}-validate-{answers}")
-        page.locator(f"{PANEL} .validate-button").click()
-        message = page.locator(".jp-Dialog #validation-message")
-        message.wait_for(timeout=150_000)
-        text = message.inner_text()
-        assert expected.lower() in text.lower(), f"Validate on {path} says:\n{text[:3000]}"
-        page.locator(".jp-Dialog .jp-mod-accept").first.click()
-        REPORT.append({"notebook": path, "validate": text.strip()[:200],
-                       "total_s": round(time.monotonic() - started, 1)})
-    finally:
-        page.close()
-        shutdown_kernels(base, token, path)
+    open_notebook(page, path)
+    page.locator(f"{PANEL} .validate-button").click()
+    message = page.locator(".jp-Dialog #validation-message")
+    message.wait_for(timeout=150_000)
+    text = message.inner_text()
+    assert expected.lower() in text.lower(), f"Validate on {path} says:\n{text[:3000]}"
+    page.locator(".jp-Dialog .jp-mod-accept").first.click()
+    REPORT.append({"notebook": path, "validate": text.strip()[:200],
+                   "total_s": round(time.monotonic() - started, 1)})
 
 
 def test_the_all_correct_notebook_fills_every_solution(course):
