@@ -252,6 +252,13 @@ def test_source_notebook_gets_full_marks(course, folder):
     assert got["score"] == sum(expected.values())
     if all(t == "code" for *_, t in got["cells"].values()):
         assert got["score"] == got["max_score"]
+    for (f, name), _src in course["sources"].items():
+        if f == folder:
+            graded = json.loads((course["root"] / "autograded" / "source" / folder / name)
+                                .read_text())
+            errors = [(c.get("id"), o["ename"], o["evalue"]) for c in graded["cells"]
+                      for o in c.get("outputs", []) if o["output_type"] == "error"]
+            assert not errors, f"{folder}: cells of the source notebook failed: {errors}"
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
