@@ -44,10 +44,11 @@ bench: setup
 release: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader generate_assignment "*" --force
 
-## grade: autograde submitted/ and write feedback/ (hidden tests removed)
+## grade: autograde submitted/, write feedback/ (hidden tests removed) and grades.csv
 grade: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader autograde "*" --force
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader generate_feedback "*" --force
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader export
 
 ## strip: remove outputs and execution counts from the source notebooks
 strip: setup
