@@ -278,13 +278,18 @@ def notebook_text(page):
 def screenshot(page, path):
     """The whole notebook as students see it: grow the viewport to the notebook's height."""
     size = page.viewport_size
-    height = page.evaluate("""() => {
+    js_height = """() => {
       const outer = document.querySelector('%s .jp-WindowedPanel-outer');
-      return outer ? outer.scrollHeight + window.innerHeight - outer.clientHeight : 0;
-    }""" % PANEL)
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"],
-                                                                   min(int(height), 15000))})
-    page.wait_for_timeout(400)
+      if (!outer) return 0;
+      outer.scrollTop = 0;
+      return outer.scrollHeight + window.innerHeight - outer.clientHeight;
+    }""" % PANEL
+    height = page.evaluate(js_height)
+    page.set_viewport_size({"width": size["width"],
+                            "height": max(size["height"], min(int(height), 15000))})
+    page.wait_for_timeout(300)
+    page.evaluate(js_height)  # the layout changed: back to the top
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     page.wait_for_timeout(200)
