@@ -230,18 +230,16 @@ class Dropout(Layer):
             # the rate is then rounded to a multiple of 1/65536
             bits = self.rng.bit_generator.random_raw(-(-x.size // 4)).view(np.uint16)
             mask = np.greater_equal(bits[:x.size].reshape(x.shape), self._threshold,
-                                    out=self._buf("mask", x.shape, bool))
-        self._mask, self._scale = mask, 1.0 / (1.0 - self.rate)
-        out = np.multiply(x, mask, out=self._buf("out", x.shape))
-        out *= self._scale
-        return out
+                                    out=self._buf("keep", x.shape, bool))
+        # the kept values' factor 1/(1 - rate) folded into the mask: one multiply each way
+        self._mask = np.multiply(mask, self.dtype.type(1.0 / (1.0 - self.rate)),
+                                 out=self._buf("mask", x.shape))
+        return np.multiply(x, self._mask, out=self._buf("out", x.shape))
 
     def backward(self, dout, need_dx=True):
         if self._mask is None:
             return dout
-        dx = np.multiply(dout, self._mask, out=self._buf("dx", dout.shape))
-        dx *= self._scale
-        return dx
+        return np.multiply(dout, self._mask, out=self._buf("dx", dout.shape))
 
     def _repr_args(self):
         return f"{self.rate:g}"

@@ -248,10 +248,27 @@ class Sequential:
 
     def fit(self, x, y, epochs=1, batch_size=32, validation_data=None, verbose=1, shuffle=True,
             seed=None):
-        """Train with mini-batch gradient descent; returns a :class:`History`.
+        """Train with mini-batch gradient descent.
 
-        Ctrl-C (or the notebook's stop button) ends training cleanly: the finished epochs
-        are kept in the returned history.
+        Parameters
+        ----------
+        x : ndarray, shape (N, *input_shape)
+        y : ndarray, shape (N, K) one-hot (or (N,) labels for the sparse loss)
+        epochs, batch_size : int
+        validation_data : (x_val, y_val), optional
+            Evaluated after each epoch (``val_loss``, ``val_accuracy``), Dropout off.
+        verbose : {0, 1, 2}
+            Silent, a progress bar per epoch, or one line per epoch.
+        shuffle : bool
+            Shuffle the examples at the start of every epoch.
+        seed : int, optional
+            Seed for the initial weights (if not built yet), shuffling and dropout.
+
+        Returns
+        -------
+        History
+            ``history["loss"]`` etc., one value per finished epoch. Ctrl-C (or the
+            notebook's stop button) ends training cleanly and keeps the finished epochs.
         """
         self._check_compiled("Sequential.fit")
         epochs = check_int("Sequential.fit", "epochs", epochs, minimum=0)
