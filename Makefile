@@ -55,4 +55,4 @@ strip: setup
 	$(BIN)/nbstripout --keep-id notebooks/*/*.ipynb
 
 clean:
-	rm -rf release submitted autograded feedback gradebook.db build .pytest_cache
+	rm -rf release submitted autograded feedback exchange gradebook.db grades.csv build .pytest_cache
