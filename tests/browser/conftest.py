@@ -41,12 +41,12 @@ from lab_driver import (
     close_all,
     course_source,
     discover_notebooks,
+    require_chromium,
     shutdown_kernels,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-CHROMIUM_MISSING = "chromium not installed: apt-get install chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic", "--disable-dev-shm-usage", "--hide-scrollbars"]
@@ -58,14 +58,6 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         '{"fetchNews": "false", "checkForUpdates": false, "doNotDisturbMode": true}',
 }
-
-
-def chromium_path():
-    """The Chromium executable, or None."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
 def _free_port():
@@ -86,9 +78,7 @@ def _status(url):
 
 def _stop_group(proc, timeout=20):
     """Stop a process started with start_new_session=True, and its children, by its pid."""
-    if proc.poll() is not None:
-        return
-    try:
+    try:  # even when the leader has exited: its children (kernels) may still be running
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -100,10 +90,8 @@ def _stop_group(proc, timeout=20):
 
 @pytest.fixture(scope="session")
 def chromium():
-    path = chromium_path()
-    if path is None:
-        pytest.skip(CHROMIUM_MISSING)
-    return path
+    """The Chromium executable; without one, every browser test is skipped, saying why."""
+    return require_chromium()
 
 
 def _copy_course(copy):

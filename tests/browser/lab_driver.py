@@ -9,10 +9,13 @@ an ``.jp-OutputArea-output`` whose child is the root ``.jupyter-widgets`` view.
 import json
 import os
 import re
+import shutil
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -22,6 +25,23 @@ WIDGET_HINT = re.compile(r"show_widget\(|ipywidgets|interact\(")
 # Python exception names at the start of a traceback's last line (SyntaxError has no header)
 EXC_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning))\b")
 REPORT = []  # one dict per notebook driven; the screenshots fixture writes it out
+CHROMIUM_MISSING = "chromium not installed: apt-get install chromium"
+
+
+def chromium_path():
+    """Debian's Chromium: on PATH, else /usr/bin/chromium; None when there is none."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+def require_chromium():
+    """The Chromium path, or skip the calling test with a reason that says how to get it."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip(CHROMIUM_MISSING)
+    return path
 
 
 # ---------------------------------------------------------------- notebooks on disk
