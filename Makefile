@@ -17,7 +17,7 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip "setuptools>=68" wheel
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
@@ -34,7 +34,7 @@ data: setup
 ## test: lint, unit tests with doctests, every notebook (nbval), the nbgrader round trip
 test: setup data
 	$(BIN)/ruff check .
-	COURSE_QUICK=1 $(PY) -m pytest
+	COURSE_QUICK=1 $(PY) -m pytest -rs --durations=15
 
 ## bench: time the NumPy kernels against the loop references and PyTorch (when installed)
 bench: setup

@@ -90,7 +90,7 @@ def _selected_folders(request):
     chosen = set()
     for item in request.session.items:
         spec = getattr(item, "callspec", None)
-        if item.module is request.module:
+        if getattr(item, "module", None) is request.module:
             if spec is not None and "folder" in spec.params:
                 chosen.add(spec.params["folder"])
             elif FIRST in FOLDERS:
