@@ -244,7 +244,7 @@ def _wait_settled(page, first, before, deadline, what):
         if stable >= 2:
             return st
         assert time.monotonic() < deadline, f"{what}: cells still running at the deadline: {st}"
-        time.sleep(0.3)
+        time.sleep(0.15)
 
 
 def run_all(page, timeout=240, what="notebook", until=None):
@@ -300,6 +300,12 @@ def notebook_text(page):
     return page.locator(f"{PANEL} .jp-Notebook").inner_text()
 
 
+def _frames(page, n=2):
+    """Wait for ``n`` animation frames: the layout after a change has been painted."""
+    page.evaluate("n => new Promise(done => { const step = k => k ? "
+                  "requestAnimationFrame(() => step(k - 1)) : done(); step(n); })", n)
+
+
 def screenshot(page, path):
     """The whole notebook as students see it: grow the viewport to the notebook's height."""
     size = page.viewport_size
@@ -312,13 +318,11 @@ def screenshot(page, path):
     height = page.evaluate(js_height)
     page.set_viewport_size({"width": size["width"],
                             "height": max(size["height"], min(int(height), 15000))})
-    page.wait_for_timeout(300)
+    _frames(page)
     page.evaluate(js_height)  # the layout changed: back to the top
-    page.wait_for_timeout(300)
+    _frames(page)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
-    page.wait_for_timeout(200)
-
 
 def cell(page, index):
     return page.locator(f"{PANEL} .jp-Notebook .jp-Cell").nth(index)

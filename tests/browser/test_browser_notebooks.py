@@ -42,6 +42,7 @@ def test_notebook_runs_and_its_explorers_respond(name, form, course, lab_page, s
     runs = run_all(page, what=path)
     ran = time.monotonic()
     screenshot(page, screenshots / f"{name}-{form}.png")
+    shot = time.monotonic()
 
     problems, errors_before = [], []
     for cell, text in stderr_outputs(page):
@@ -69,7 +70,7 @@ def test_notebook_runs_and_its_explorers_respond(name, form, course, lab_page, s
     twice = sorted({e["cell"] for e in found if e["result"]} & set(expected))
     assert not twice, (f"{path}: cells {twice} show their explorer twice (show_widget's "
                        "return value displayed again: end the line with ';')")
-    driven = []
+    driven, checked = [], time.monotonic()
     for i, info in enumerate(found):
         assert info["widgets"] > 0 and info["height"] > 0, f"{path}: explorer {i} is empty"
         if not info["controls"]:
@@ -85,5 +86,7 @@ def test_notebook_runs_and_its_explorers_respond(name, form, course, lab_page, s
     assert not new, f"{path}: moving a control raised an error: {new}"
     REPORT.append({"notebook": path, "runs": runs, "explorers": len(found),
                    "driven": driven, "open_s": round(opened - started, 1),
-                   "run_s": round(ran - opened, 1),
+                   "run_s": round(ran - opened, 1), "screenshot_s": round(shot - ran, 1),
+                   "checks_s": round(checked - shot, 1),
+                   "controls_s": round(time.monotonic() - checked, 1),
                    "total_s": round(time.monotonic() - started, 1)})
