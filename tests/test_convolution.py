@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy.signal import convolve2d, correlate
 
 from course_lib import conv2d, conv2d_backward, conv2d_forward, conv2d_loops
+from course_lib.gradient_check import numerical_gradient
 
 
 @st.composite
@@ -39,20 +40,6 @@ def scipy_conv2d(x, w, b, stride, pad):
         rows.append(np.stack(maps, axis=-1))
     out = np.stack(rows)
     return out if b is None else out + b
-
-
-def numerical_gradient(f, a, eps=1e-5):
-    """Central differences of the scalar f() with respect to every entry of a (changed in place)."""
-    grad = np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        old = a[idx]
-        a[idx] = old + eps
-        plus = f()
-        a[idx] = old - eps
-        minus = f()
-        a[idx] = old
-        grad[idx] = (plus - minus) / (2 * eps)
-    return grad
 
 
 def rel_error(a, b):

@@ -4,21 +4,8 @@ import numpy as np
 import pytest
 
 from course_lib.conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
+from course_lib.gradient_check import numerical_gradient
 from course_lib.layers import Activation, Dense, Dropout, Flatten, glorot_uniform
-
-
-def numerical_gradient(f, a, h=1e-6):
-    """Central differences of the scalar f() with respect to every entry of a (in place)."""
-    grad = np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        old = a[idx]
-        a[idx] = old + h
-        plus = f()
-        a[idx] = old - h
-        minus = f()
-        a[idx] = old
-        grad[idx] = (plus - minus) / (2 * h)
-    return grad
 
 
 def rel_error(a, b):

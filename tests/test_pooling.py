@@ -17,6 +17,7 @@ from course_lib import (
     max_pool2d_forward,
     max_pool2d_loops,
 )
+from course_lib.gradient_check import numerical_gradient
 
 SLIDE = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
 
@@ -30,20 +31,6 @@ def pool_cases(draw):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     x = rng.standard_normal((n, (ho - 1) * stride + f, (wo - 1) * stride + f, c))
     return x, f, stride
-
-
-def numerical_gradient(f, a, eps=1e-5):
-    """Central differences of the scalar f() with respect to every entry of a (changed in place)."""
-    grad = np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        old = a[idx]
-        a[idx] = old + eps
-        plus = f()
-        a[idx] = old - eps
-        minus = f()
-        a[idx] = old
-        grad[idx] = (plus - minus) / (2 * eps)
-    return grad
 
 
 def rel_error(a, b):

@@ -39,3 +39,52 @@ def show_widget(widget, description):
     data["text/plain"] = text
     display(data, raw=True)
     return widget
+
+
+def png_bytes(fig, dpi=None):
+    """PNG bytes of a matplotlib figure; a pyplot figure is closed afterwards, so none leaks
+    into the notebook's output or piles up in memory.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    dpi : float, optional
+        Resolution; the figure's own when omitted.
+
+    Returns
+    -------
+    bytes
+        The PNG file, ready for an ``ipywidgets.Image``.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", **({} if dpi is None else {"dpi": dpi}))
+    plt.close(fig)  # does nothing for a figure pyplot never saw
+    return buf.getvalue()
+
+
+def figure_png(draw, figsize=(5.5, 3.5), dpi=90, layout="tight"):
+    """Render ``draw(fig)`` into PNG bytes with a figure that pyplot never sees (no leak).
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig)`` adds axes to the figure and draws on them.
+    figsize : (float, float), default (5.5, 3.5)
+        Width and height in inches.
+    dpi : float, default 90
+    layout : {"tight", "constrained", None}, default "tight"
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi, layout=layout)
+    draw(fig)
+    return png_bytes(fig)

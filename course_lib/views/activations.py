@@ -5,12 +5,12 @@ nothing goes through pyplot's figure manager (so nothing leaks), and a test can 
 control and see the caption and the image bytes change, with or without a front end.
 """
 
-import io
 
 import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..losses import softmax
+from ._display import figure_png
 
 __all__ = [
     "CLASSES",
@@ -139,18 +139,6 @@ def activation_caption(name, z_max):
             f"|z| > {edge:g}, {share:.0%} of this range; at z = {z_max:g}, "
             f"g = {float(g(z_max)):.4f} and g' = {float(dg(z_max)):.2g}: saturated, "
             "the gradient nearly vanishes.")
-
-
-def figure_png(draw, figsize=(5.5, 3.5), dpi=90):
-    """Render ``draw(fig)`` into PNG bytes with a figure that pyplot never sees (no leak)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, dpi=dpi)
-    draw(fig)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
 
 
 def activation_explorer(name="sigmoid", z_max=6.0):

@@ -2,11 +2,12 @@
 challenge's error by year, learned filters and feature maps, and a layer-by-layer explorer.
 """
 
-import io
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
+
+from ._display import png_bytes
 
 __all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
            "plot_ilsvrc_top5", "plot_params_per_layer", "plot_filters", "plot_feature_maps",
@@ -281,10 +282,7 @@ def layer_explorer(model, title="model"):
             f"{' x '.join(map(str, r['output_shape']))}; parameters {formula}{share}.")
         fig = plot_params_per_layer([x["name"] for x in rows], [x["params"] for x in rows],
                                     title, highlight=layer.value)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=70)
-        plt.close(fig)
-        image.value = buf.getvalue()
+        image.value = png_bytes(fig, dpi=70)
 
     layer.observe(update, names="value")
     update()

@@ -9,16 +9,15 @@
 """
 
 import html
-from io import BytesIO
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from ..shapes import check_int, conv_output_size
+from ._display import png_bytes
 
 __all__ = ["fit", "plot_positions", "plot_strides", "plot_feature_maps", "plot_volumes",
            "conv_step_explorer", "predict_reveal_explorer"]
@@ -61,14 +60,6 @@ def formula_text(n, f, stride, pad):
     exact = span / stride + 1
     value = f"{exact:g}" if exact == int(exact) else f"{exact:.2f}"
     return f"({n} - {f} + 2*{pad})/{stride} + 1 = {span}/{stride} + 1 = {value}"
-
-
-def _png(fig):
-    """PNG bytes of a figure that pyplot never sees (so nothing leaks or shows twice)."""
-    FigureCanvasAgg(fig)
-    buf = BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    return buf.getvalue()
 
 
 def plot_positions(n, f, stride=1, pad=0, ax=None):
@@ -293,7 +284,7 @@ def conv_step_explorer(x=None, w=None):
         _matrix(axes[1], w, f"filter {f}x{f}")
         _matrix(axes[2], products, f"products (sum {products.sum():g})")
         _matrix(axes[3], out, f"output {count}x{count}", (row, col, 1))
-        image.value = _png(fig)
+        image.value = png_bytes(fig, dpi=80)
 
     def reshape(*_):
         _, _, count, _ = geometry()
@@ -378,7 +369,7 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
                          f"{formula_text(n, f, s, p)}: {result}")
         fig = Figure(figsize=(8, 2.6), layout="constrained")
         plot_positions(n, f, s, p, ax=fig.subplots())
-        image.value = _png(fig)
+        image.value = png_bytes(fig, dpi=80)
 
     for w in (*boxes.values(), guess):
         w.observe(hide, "value")

@@ -5,11 +5,11 @@ A perceptron with two inputs computes ``a = g(b + w1*x1 + w2*x2)``. On the four 
 separates the inputs with output 1 from those with output 0.
 """
 
-import io
 
 import numpy as np
 
 from ..activations import sign, step
+from ._display import figure_png
 
 __all__ = [
     "INPUTS", "truth_table", "gate_name", "draw_decision", "draw_layer", "perceptron_explorer",
@@ -172,15 +172,8 @@ def draw_layer(ax, W, b):
 
 
 def _png(b, w1, w2):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(4.6, 4.2), dpi=80, layout="constrained")  # no pyplot: nothing leaks
-    FigureCanvasAgg(fig)
-    draw_decision(fig.add_subplot(), b, w1, w2)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return figure_png(lambda fig: draw_decision(fig.add_subplot(), b, w1, w2),
+                      figsize=(4.6, 4.2), dpi=80, layout="constrained")
 
 
 def _table_html(b, w1, w2, activation):

@@ -4,13 +4,13 @@ The pooling itself is the kernel's job (:mod:`course_lib.pooling`); here a windo
 mean is recomputed with plain NumPy only to write the numbers on the picture.
 """
 
-import io
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..shapes import pool_output_size
+from ._display import png_bytes
 
 __all__ = ["LECTURE_EXAMPLE", "pool_slice_by_windows", "plot_pooling", "pooling_explorer"]
 
@@ -137,13 +137,6 @@ def plot_pooling(x, f=2, stride=2, modes=("max", "average")):
     return fig
 
 
-def _png(fig):
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def pooling_explorer(x=None, f=2, stride=2):
     """An explorer: pick a window and max or average; see the window, the numbers and the output.
 
@@ -192,7 +185,7 @@ def pooling_explorer(x=None, f=2, stride=2):
                                     lw=4, label="output cell"))
         axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.14))
         axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.14))
-        image.value = _png(fig)
+        image.value = png_bytes(fig, dpi=80)
 
     window.observe(update, names="value")
     mode.observe(update, names="value")
