@@ -1,5 +1,6 @@
 """`make lab` really serves the course: JupyterLab answers, and it serves the index (README)."""
 
+import json
 import os
 import signal
 import socket
@@ -70,4 +71,10 @@ def test_make_lab_serves_the_course_index(lab):
     assert status == 200 and "make lab" in body
     # the assignments are reachable from the index
     status, body = _get(f"{base}/api/contents/notebooks?token={token}")
+    assert status == 200 and "01_perceptron" in body
+    # the course's JupyterLab defaults: a notebook starts its kernel without a dialog
+    status, body = _get(
+        f"{base}/lab/api/settings/@jupyterlab/notebook-extension:tracker?token={token}")
     assert status == 200
+    schema = json.loads(body)["schema"]["properties"]
+    assert schema["autoStartDefaultKernel"]["default"] is True  # binder/overrides.json
