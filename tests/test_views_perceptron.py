@@ -97,3 +97,15 @@ def test_draw_layer_draws_one_line_per_weight():
     assert "(4, 3)" in ax.get_title()
     with pytest.raises(ValueError, match=r"^draw_layer: .* got W \(4, 3\) and b \(3,\)"):
         draw_layer(ax, W, np.zeros(3))
+
+
+def test_slider_rounding_noise_does_not_flip_the_table():
+    """A browser slider sends 1.5000000000000018 for 1.5: z = -1.5 + 1.5 must read 0."""
+    box = perceptron_explorer()
+    controls, table, _ = box.children
+    w1, _, _, _ = controls.children
+    w1.value = 1.5 + 2e-15
+    assert "e-15" not in table.value
+    assert "this perceptron computes <b>x1</b>" in table.value
+    w1.value = 1.5 - 2e-15  # would give z < 0 and flip the (1, 0) row without the rounding
+    assert "this perceptron computes <b>x1</b>" in table.value

@@ -228,7 +228,8 @@ def perceptron_explorer(w1=1.0, w2=1.0, b=-1.5):
     picture = widgets.Image(format="png", width=368)
 
     def update(_change=None):
-        wa, wb, bias = (s.value for s in sliders)
+        # the browser's slider arithmetic gives 1.5000000000000018; z = 0 must stay exactly 0
+        wa, wb, bias = (round(s.value, 6) for s in sliders)
         table.value = _table_html(bias, wa, wb, act.value)
         picture.value = _png(bias, wa, wb)
 
