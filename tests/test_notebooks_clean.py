@@ -97,6 +97,19 @@ def test_every_solution_region_has_a_wrong_line(notebook):
                 pytest.fail(f"{path.name} cell {cell.get('id', i)}: {err}")
 
 
+def test_run_all_goes_past_blank_exercises(notebook):
+    """Solution and test cells carry the `raises-exception` tag: in the released notebook they
+    raise NotImplementedError until answered, and JupyterLab's Run All (like nbval) then carries
+    on with the lecture cells below instead of stopping at the first blank exercise."""
+    path, nb = notebook
+    untagged = [c.get("id", i) for i, c in enumerate(nb["cells"])
+                if c["cell_type"] == "code" and (is_solution_cell(c) or is_grade_cell(c))
+                and "raises-exception" not in c.get("metadata", {}).get("tags", [])]
+    assert not untagged, (
+        f"{path.name}: exercise cells {untagged} lack the 'raises-exception' tag, so Run All "
+        "stops at them in the release")
+
+
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_notebook_runs_top_to_bottom_nbval(folder):
     """`pytest --nbval-lax notebooks/<folder>` in a subprocess, with COURSE_QUICK=1."""
