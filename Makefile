@@ -26,6 +26,8 @@ $(STAMP): pyproject.toml binder/overrides.json
 
 ## lab: start JupyterLab on the course; it opens on the README, the course's index
 lab: setup data
+	@# students work in release/ (no solutions): generate it the first time
+	@test -d release || $(MAKE) --no-print-directory release
 	@echo "The course: http://127.0.0.1:$(PORT)/lab/tree/README.md (JupyterLab prints the URL with its token below)"
 	$(BIN)/jupyter lab --no-browser --ip 127.0.0.1 --port $(PORT) $(ROOT_FLAG) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/README.md" $(LAB_ARGS)

@@ -72,6 +72,9 @@ def test_make_lab_serves_the_course_index(lab):
     # the assignments are reachable from the index
     status, body = _get(f"{base}/api/contents/notebooks?token={token}")
     assert status == 200 and "01_perceptron" in body
+    # students get the released notebooks (no solutions), made on the first `make lab`
+    status, body = _get(f"{base}/api/contents/release/01_perceptron?token={token}")
+    assert status == 200 and "01_perceptron.ipynb" in body
     # the course's JupyterLab defaults: a notebook starts its kernel without a dialog
     status, body = _get(
         f"{base}/lab/api/settings/@jupyterlab/notebook-extension:tracker?token={token}")
