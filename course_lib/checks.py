@@ -173,6 +173,17 @@ def require_answer(value, exercise):
         raise NotImplementedError(f"{exercise} is not answered yet.")
 
 
+def _call_student(func, args, case):
+    """Call a student's function; on an error print the verdict and return ``(False, None)``."""
+    try:
+        return True, func(*args)
+    except NotImplementedError:
+        print(_BLANK)
+    except Exception as err:  # the student's code: report, do not crash the check
+        print(f"{NOT_YET} Case {case} raised {type(err).__name__}: {err}")
+    return False, None
+
+
 def check_function(func, reference, cases, rtol=1e-6, atol=1e-8, hints=None):
     """Compare a student's function with a reference on a list of inputs; print the verdict.
 
@@ -202,13 +213,8 @@ def check_function(func, reference, cases, rtol=1e-6, atol=1e-8, hints=None):
     True
     """
     for i, args in enumerate(cases, 1):
-        try:
-            got = func(*args)
-        except NotImplementedError:
-            print(_BLANK)
-            return False
-        except Exception as err:  # the student's code: report, do not crash the check
-            print(f"{NOT_YET} Case {i} raised {type(err).__name__}: {err}")
+        done, got = _call_student(func, args, i)
+        if not done:
             return False
         want = reference(*args)
         got_arr, want_arr = np.asarray(got), np.asarray(want)
@@ -289,13 +295,8 @@ def check_outputs(name, func, cases, expected, hints=None, decimals=6):
         raise ValueError(f"check_outputs: {len(cases)} cases but {len(expected)} expected "
                          "hashes; compute them with output_hashes(name, reference, cases).")
     for i, (args, want) in enumerate(zip(cases, expected, strict=True), 1):
-        try:
-            got = func(*args)
-        except NotImplementedError:
-            print(_BLANK)
-            return False
-        except Exception as err:  # the student's code: report, do not crash the check
-            print(f"{NOT_YET} Case {i} raised {type(err).__name__}: {err}")
+        done, got = _call_student(func, args, i)
+        if not done:
             return False
         try:
             got_hash = answer_hash(f"{name}#{i}", got, decimals)

@@ -7,7 +7,7 @@ add shapes, weights and the Keras-style interface.
 import numpy as np
 
 from .convolution import conv2d_backward, conv2d_forward
-from .layers import Activation, Layer, glorot_uniform
+from .layers import ActivatedLayer, Activation, Layer, glorot_uniform
 from .pooling import (
     avg_pool2d_backward,
     avg_pool2d_forward,
@@ -35,7 +35,7 @@ def _check_image_shape(layer, input_shape):
                          f"{input_shape}. For grey images use input_shape=(28, 28, 1).")
 
 
-class Conv2D(Layer):
+class Conv2D(ActivatedLayer):
     """Convolutional layer: ``k`` filters of ``f x f x depth``, slid with ``stride``.
 
     Parameters
@@ -114,22 +114,10 @@ class Conv2D(Layer):
         self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
         self.built = True
 
-    def use_buffers(self, on):
-        super().use_buffers(on)
-        if self.activation is not None:
-            self.activation.use_buffers(on)
-
     def forward(self, x, training=False):
         x = self._check_input(x)
         out, self._cache = conv2d_forward(x, self.W, self.b, stride=self.stride, pad=self.pad)
-        if self.activation is not None:
-            out = self.activation.forward(out, training)
-        return out
-
-    def backward(self, dout, need_dx=True):
-        if self.activation is not None:
-            dout = self.activation.backward(dout)
-        return self.backward_linear(dout, need_dx)
+        return self._activate(out, training)
 
     def backward_linear(self, dz, need_dx=True):
         """Backward of the convolution alone, given the gradient ``dz`` at its output."""
@@ -144,9 +132,7 @@ class Conv2D(Layer):
             s += f", stride={self.stride}"
         if self.pad:
             s += f", pad={self.pad}"
-        if self.activation is not None:
-            s += f", activation={self.activation.activation!r}"
-        return s
+        return s + self._activation_repr()
 
 
 class _Pooling2D(Layer):

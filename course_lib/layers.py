@@ -80,7 +80,35 @@ class Activation(Layer):
         return repr(self.activation)
 
 
-class Dense(Layer):
+class ActivatedLayer(Layer):
+    """A layer ``z = f(x)`` followed by an optional activation (Keras' ``activation=...``).
+
+    Subclasses set ``self.activation`` (an :class:`Activation` or None), compute ``z`` and
+    return ``self._activate(z, training)`` from ``forward``, and implement
+    ``backward_linear(dz, need_dx)``, the gradient of ``f`` alone.
+    """
+
+    activation = None
+
+    def _activate(self, z, training):
+        return z if self.activation is None else self.activation.forward(z, training)
+
+    def use_buffers(self, on):
+        super().use_buffers(on)
+        if self.activation is not None:
+            self.activation.use_buffers(on)
+
+    def backward(self, dout, need_dx=True):
+        """Gradients: fills ``grads`` and returns the input's gradient (None if not needed)."""
+        if self.activation is not None:
+            dout = self.activation.backward(dout)
+        return self.backward_linear(dout, need_dx)
+
+    def _activation_repr(self):
+        return "" if self.activation is None else f", activation={self.activation.activation!r}"
+
+
+class Dense(ActivatedLayer):
     """Fully connected layer ``z = W x + b``; on a batch ``Z = X W^T + b``.
 
     Parameters
@@ -151,20 +179,7 @@ class Dense(Layer):
         self._x = x
         out = np.matmul(x, self.W.T, out=self._buf("z", (x.shape[0], self.units)))
         out += self.b
-        if self.activation is not None:
-            out = self.activation.forward(out, training)
-        return out
-
-    def use_buffers(self, on):
-        super().use_buffers(on)
-        if self.activation is not None:
-            self.activation.use_buffers(on)
-
-    def backward(self, dout, need_dx=True):
-        """Gradients: fills ``grads = [dW, db]`` and returns ``dX`` (None if not needed)."""
-        if self.activation is not None:
-            dout = self.activation.backward(dout)
-        return self.backward_linear(dout, need_dx)
+        return self._activate(out, training)
 
     def backward_linear(self, dz, need_dx=True):
         """Backward of ``z = W x + b`` alone, given ``dz`` (skips the activation)."""
@@ -178,9 +193,7 @@ class Dense(Layer):
         s = str(self.units)
         if self._show_input:
             s += f", input_dim={self.input_shape[0]}"
-        if self.activation is not None:
-            s += f", activation={self.activation.activation!r}"
-        return s
+        return s + self._activation_repr()
 
 
 class Dropout(Layer):
