@@ -19,7 +19,8 @@ import re
 
 __all__ = [
     "BEGIN_SOLUTION", "END_SOLUTION", "BEGIN_HIDDEN", "END_HIDDEN", "HIDDEN_NOTE",
-    "nbgrader_meta", "is_grade_cell", "is_solution_cell", "split_regions", "region_lines",
+    "nbgrader_meta", "is_grade_cell", "is_solution_cell", "replace_regions", "split_regions",
+    "region_lines",
     "telling_lines", "hidden_test_lines", "solution_lines", "wrong_answer_source",
     "redact_hidden_tests", "RedactHiddenTests",
 ]
@@ -52,6 +53,53 @@ def is_solution_cell(cell):
     return bool(nbgrader_meta(cell).get("solution"))
 
 
+def replace_regions(source, begin, end, replace):
+    """``source`` with every ``begin``/``end`` region, marker lines included, replaced.
+
+    Parameters
+    ----------
+    source : str
+    begin, end : str
+        Marker texts, e.g. ``"BEGIN HIDDEN TESTS"``; a line containing one is a marker line.
+    replace : callable
+        ``replace(lines, indent)`` gets the lines inside a region (without its markers) and the
+        indentation of its begin marker, and returns the lines to put in its place.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        On a region that is nested, closed without being opened, or never closed.
+
+    Examples
+    --------
+    >>> replace_regions("a\\n  ### BEGIN X\\n  b\\n  ### END X", "BEGIN X", "END X",
+    ...                 lambda lines, indent: [indent + "..."])
+    'a\\n  ...'
+    """
+    out, current, indent = [], None, ""
+    for line in source.split("\n"):
+        if begin in line:
+            if current is not None:
+                raise ValueError(f"replace_regions: nested '{begin}' in:\n{source}")
+            current, indent = [], line[: len(line) - len(line.lstrip())]
+        elif end in line:
+            if current is None:
+                raise ValueError(f"replace_regions: '{end}' without '{begin}' in:\n{source}")
+            out.extend(replace(current, indent))
+            current = None
+        elif current is not None:
+            current.append(line)
+        else:
+            out.append(line)
+    if current is not None:
+        raise ValueError(f"replace_regions: '{begin}' is never closed by '{end}' in:\n{source}")
+    return "\n".join(out)
+
+
 def split_regions(source, begin, end):
     """Split ``source`` into lines outside and blocks of lines inside ``begin``/``end`` markers.
 
@@ -59,7 +107,7 @@ def split_regions(source, begin, end):
     ----------
     source : str
     begin, end : str
-        Marker texts, e.g. ``"BEGIN HIDDEN TESTS"``; a line containing one is a marker line.
+        Marker texts, as in :func:`replace_regions`.
 
     Returns
     -------
@@ -78,24 +126,9 @@ def split_regions(source, begin, end):
     >>> split_regions("a\\n### BEGIN X\\nb\\n### END X\\nc", "BEGIN X", "END X")
     (['a', 'c'], [['b']])
     """
-    outside, regions, current = [], [], None
-    for line in source.split("\n"):
-        if begin in line:
-            if current is not None:
-                raise ValueError(f"split_regions: nested '{begin}' in:\n{source}")
-            current = []
-        elif end in line:
-            if current is None:
-                raise ValueError(f"split_regions: '{end}' without '{begin}' in:\n{source}")
-            regions.append(current)
-            current = None
-        elif current is not None:
-            current.append(line)
-        else:
-            outside.append(line)
-    if current is not None:
-        raise ValueError(f"split_regions: '{begin}' is never closed by '{end}' in:\n{source}")
-    return outside, regions
+    regions = []
+    outside = replace_regions(source, begin, end, lambda lines, _: regions.append(lines) or [])
+    return outside.split("\n"), regions
 
 
 def _norm(line):
@@ -164,29 +197,17 @@ def wrong_answer_source(source):
     n = None
     n = 7840
     """
-    out, region = [], None
-    for line in source.split("\n"):
-        if BEGIN_SOLUTION in line:
-            region = []
-        elif END_SOLUTION in line:
-            if not region:
-                raise ValueError(
-                    "wrong_answer_source: a solution region has no '# WRONG: <line>' comment, "
-                    "so the round trip cannot build a wrong answer. Add one inside the region "
-                    "(a realistic mistake the hidden tests catch), e.g. "
-                    "'# WRONG: n_params = 784 * 10'. The region:\n" + source)
-            out.extend(region)
-            region = None
-        elif region is not None:
-            match = _WRONG.match(line)
-            if match:
-                region.append(match.group(1) + match.group(2))
-        else:
-            out.append(line)
-    if region is not None:
-        raise ValueError("wrong_answer_source: '### BEGIN SOLUTION' is never closed in:\n"
-                         + source)
-    return "\n".join(out)
+    def wrong_lines(lines, _indent):
+        wrong = [m.group(1) + m.group(2) for m in map(_WRONG.match, lines) if m]
+        if not wrong:
+            raise ValueError(
+                "wrong_answer_source: a solution region has no '# WRONG: <line>' comment, "
+                "so the round trip cannot build a wrong answer. Add one inside the region "
+                "(a realistic mistake the hidden tests catch), e.g. "
+                "'# WRONG: n_params = 784 * 10'. The region:\n" + source)
+        return wrong
+
+    return replace_regions(source, BEGIN_SOLUTION, END_SOLUTION, wrong_lines)
 
 
 def _scrub(text, leaks):
@@ -235,16 +256,8 @@ def redact_hidden_tests(nb):
     for cell in nb["cells"]:
         source = _source(cell)
         if BEGIN_HIDDEN in source:
-            lines, region = [], False
-            for line in source.split("\n"):
-                if BEGIN_HIDDEN in line:
-                    region = True
-                    lines.append(line[: len(line) - len(line.lstrip())] + HIDDEN_NOTE)
-                elif END_HIDDEN in line:
-                    region = False
-                elif not region:
-                    lines.append(line)
-            cell["source"] = "\n".join(lines)
+            cell["source"] = replace_regions(source, BEGIN_HIDDEN, END_HIDDEN,
+                                             lambda _lines, indent: [indent + HIDDEN_NOTE])
             if cell.get("cell_type") == "code":
                 kept = []
                 for output in cell.get("outputs", []):

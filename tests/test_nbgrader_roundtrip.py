@@ -34,6 +34,7 @@ from course_lib.grading import (
     hidden_test_lines,
     is_grade_cell,
     is_solution_cell,
+    replace_regions,
     solution_lines,
     wrong_answer_source,
 )
@@ -66,16 +67,8 @@ def _replace_first_solution(nb, body):
     for cell in nb["cells"]:
         if cell["cell_type"] == "code" and is_solution_cell(cell) and \
                 BEGIN_SOLUTION in _text(cell["source"]):
-            out, skipping = [], False
-            for line in _text(cell["source"]).split("\n"):
-                if BEGIN_SOLUTION in line:
-                    out.append(line[: len(line) - len(line.lstrip())] + body)
-                    skipping = True
-                elif END_SOLUTION in line:
-                    skipping = False
-                elif not skipping:
-                    out.append(line)
-            cell["source"] = "\n".join(out)
+            cell["source"] = replace_regions(_text(cell["source"]), BEGIN_SOLUTION, END_SOLUTION,
+                                             lambda _lines, indent: [indent + body])
             return nb, cell.get("id")
     raise AssertionError("no code solution region to put the loop in")
 
