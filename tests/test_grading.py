@@ -2,7 +2,7 @@
 
 import pytest
 
-from course_lib.grading import (
+from course_lib.grading.feedback import (
     HIDDEN_NOTE,
     RedactHiddenTests,
     hidden_test_lines,

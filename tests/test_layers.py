@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from course_lib.conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
 from course_lib.gradient_check import numerical_gradient
-from course_lib.layers import Activation, Dense, Dropout, Flatten, glorot_uniform
+from course_lib.nn.conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
+from course_lib.nn.layers import Activation, Dense, Dropout, Flatten, glorot_uniform
 
 
 def rel_error(a, b):

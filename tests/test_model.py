@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from course_lib import one_hot
-from course_lib.layers import Activation, Dense, Dropout, Flatten
-from course_lib.model import Sequential
-from course_lib.optimizers import SGD, RMSprop
+from course_lib.nn.layers import Activation, Dense, Dropout, Flatten
+from course_lib.nn.model import Sequential
+from course_lib.nn.optimizers import SGD, RMSprop
 
 
 def mlp(*sizes, dropout=None, seed=0, **kwargs):

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import (
+from course_lib.grading.feedback import (
     BEGIN_SOLUTION,
     END_SOLUTION,
     hidden_test_lines,

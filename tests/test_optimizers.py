@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from course_lib.layers import Dense
-from course_lib.model import Sequential
-from course_lib.optimizers import SGD, RMSprop, get_optimizer
+from course_lib.nn.layers import Dense
+from course_lib.nn.model import Sequential
+from course_lib.nn.optimizers import SGD, RMSprop, get_optimizer
 
 
 def rmsprop_reference(w, grads, lr=0.001, rho=0.9, eps=1e-7):

@@ -105,7 +105,7 @@ def test_layer_explorer_caption_follows_the_dropdown():
 
 
 def test_layer_explorer_on_course_lib_vgg16():
-    models = pytest.importorskip("course_lib.architectures")
+    models = pytest.importorskip("course_lib.nn.architectures")
     box = layer_explorer(models.vgg16(), "VGG16")
     names = [label for label, _ in box.layer.options]
     fc = next(i for i, label in enumerate(names) if "Dense" in label)

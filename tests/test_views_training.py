@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course_lib.training import History
+from course_lib.nn.training import History
 from course_lib.views.training import (
     Table,
     confusion_matrix,

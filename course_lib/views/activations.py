@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..losses import softmax
-from ._display import figure_png
+from .display import figure_png
 
 __all__ = [
     "CLASSES",

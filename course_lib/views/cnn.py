@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from ._display import png_bytes
+from .display import png_bytes
 
 __all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
            "plot_ilsvrc_top5", "plot_params_per_layer", "plot_filters", "plot_feature_maps",

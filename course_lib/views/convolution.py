@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from ..shapes import check_int, conv_output_size
-from ._display import png_bytes
+from .display import png_bytes
 
 __all__ = ["fit", "plot_positions", "plot_strides", "plot_feature_maps", "plot_volumes",
            "conv_step_explorer", "predict_reveal_explorer"]

@@ -9,7 +9,7 @@ separates the inputs with output 1 from those with output 0.
 import numpy as np
 
 from ..activations import sign, step
-from ._display import figure_png
+from .display import figure_png
 
 __all__ = [
     "INPUTS", "truth_table", "gate_name", "draw_decision", "draw_layer", "perceptron_explorer",

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..shapes import pool_output_size
-from ._display import png_bytes
+from .display import png_bytes
 
 __all__ = ["LECTURE_EXAMPLE", "pool_slice_by_windows", "plot_pooling", "pooling_explorer"]
 

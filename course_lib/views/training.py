@@ -9,7 +9,7 @@ import html
 import numpy as np
 
 from ..losses import as_labels
-from ._display import figure_png
+from .display import figure_png
 
 __all__ = [
     "Table",

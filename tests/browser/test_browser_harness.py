@@ -69,7 +69,7 @@ def test_exception_name_tells_errors_from_other_stderr(text, name):
 
 def test_discovery_and_the_all_correct_notebook(tmp_path):
     source = _notebook(tmp_path, "src", [
-        ("code", "from course_lib.views._display import show_widget", {}),
+        ("code", "from course_lib.views import show_widget", {}),
         ("code", "show_widget(explorer(), 'moves');", {}),
         ("code", SOLUTION, _meta("n_params", solution=True)),
         ("code", "check_answer('n_params', n_params, 'abc')", _meta("n_params_check",
@@ -78,7 +78,7 @@ def test_discovery_and_the_all_correct_notebook(tmp_path):
          _meta("why", solution=True, grade=True)),
     ])
     released = _notebook(tmp_path, "rel", [
-        ("code", "from course_lib.views._display import show_widget", {}),
+        ("code", "from course_lib.views import show_widget", {}),
         ("code", "show_widget(explorer(), 'moves');", {}),
         ("code", "n_params = None\n# YOUR CODE HERE\nraise NotImplementedError()",
          _meta("n_params", solution=True)),

@@ -6,15 +6,15 @@ add shapes, weights and the Keras-style interface.
 
 import numpy as np
 
-from .convolution import conv2d_backward, conv2d_forward
-from .layers import ActivatedLayer, Activation, Layer, glorot_uniform
-from .pooling import (
+from ..convolution import conv2d_backward, conv2d_forward
+from ..pooling import (
     avg_pool2d_backward,
     avg_pool2d_forward,
     max_pool2d_backward,
     max_pool2d_forward,
 )
-from .shapes import check_int, conv_output_size, conv_params, pool_output_size
+from ..shapes import check_int, conv_output_size, conv_params, pool_output_size
+from .layers import ActivatedLayer, Activation, Layer, glorot_uniform
 
 __all__ = ["Conv2D", "MaxPooling2D", "AveragePooling2D"]
 

@@ -1,4 +1,4 @@
-"""Grading tools: feedback without hidden tests, and the notebook conventions' parsers.
+"""Feedback without hidden tests, and the parsers of the source notebooks' conventions.
 
 nbgrader's feedback shows a failing student the source of the grade cell, hidden tests
 included, and the traceback of the failing assert prints the hidden lines around it.
@@ -7,9 +7,9 @@ removes every hidden-test region from the grade cells, replaces the traceback of
 grade cell by its last line (``AssertionError: The count should include the 10 biases.``),
 and blanks any other output line that quotes a hidden-test line.
 
-The parsers read the conventions of the course's source notebooks (``/tmp/team``'s
-NOTEBOOKS.md, the README): solution regions, hidden-test regions, and the ``# WRONG: line``
-comments from which the round-trip test builds a wrong-answer submission.
+The parsers read the conventions of the course's source notebooks (the README): solution
+regions, hidden-test regions, and the ``# WRONG: line`` comments from which the round-trip
+test builds a wrong-answer submission.
 
 Notebooks are handled as plain dicts (``nbformat``'s NotebookNode is one), so this module
 imports neither nbgrader nor nbformat; the preprocessor class needs nbconvert.
@@ -288,7 +288,7 @@ class RedactHiddenTests(_Preprocessor):
 
         c.GenerateFeedback.preprocessors = [
             "nbgrader.preprocessors.GetGrades",
-            "course_lib.grading.RedactHiddenTests",
+            "course_lib.grading.feedback.RedactHiddenTests",
             "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
         ]
     """

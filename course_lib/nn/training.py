@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from .losses import EPS
+from ..losses import EPS
 
 __all__ = ["LOSSES", "History", "Progress", "check_loss", "check_x", "check_targets"]
 

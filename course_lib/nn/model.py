@@ -17,9 +17,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..shapes import check_int
 from .layers import Activation, Dropout, Layer
 from .optimizers import get_optimizer
-from .shapes import check_int
 from .training import (
     History,
     Progress,

@@ -281,6 +281,3 @@ def main(argv=None):
     print(f"MNIST cache ready in {folder} (source: {source}; {time.perf_counter() - start:.1f} s)")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

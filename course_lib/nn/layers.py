@@ -3,14 +3,14 @@
 Every layer has ``forward(x, training=False) -> out`` and ``backward(dout) -> dx``; a layer with
 parameters keeps them in ``params`` (``[W, b]``) and their gradients in ``grads``. Shapes leave
 out the batch axis: ``Dense(10, input_dim=784)`` has ``input_shape == (784,)``. The base class
-``Layer`` is in :mod:`course_lib.layer_base`.
+``Layer`` is in :mod:`course_lib.nn.base`.
 """
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .layer_base import Layer, glorot_uniform
-from .shapes import check_int, dense_params
+from ..activations import ACTIVATIONS
+from ..shapes import check_int, dense_params
+from .base import Layer, glorot_uniform
 
 __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "glorot_uniform"]
 

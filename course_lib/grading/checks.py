@@ -12,7 +12,7 @@ instant feedback); the grade comes from the hidden tests at grading time.
 
 Authors compute hashes with::
 
-    python -m course_lib.checks NAME VALUE [VALUE ...] [--decimals D]
+    python -m course_lib.grading.checks NAME VALUE [VALUE ...] [--decimals D]
 
 Function exercises are checked with :func:`check_function` against a reference from
 ``course_lib`` on random inputs, or, where the reference would be the answer itself, with
@@ -358,7 +358,7 @@ def check_raises(func, args, exception=ValueError, contains=None):
 
 def main(argv=None):
     """Command line for authors: print the hash of an answer."""
-    parser = argparse.ArgumentParser(prog="python -m course_lib.checks",
+    parser = argparse.ArgumentParser(prog="python -m course_lib.grading.checks",
                                      description="Print the salted hash of an answer.")
     parser.add_argument("name")
     parser.add_argument("value", nargs="+",

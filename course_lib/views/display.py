@@ -1,6 +1,6 @@
 """Show an ipywidgets explorer so that it also reads well where no front end is attached."""
 
-__all__ = ["show_widget"]
+__all__ = ["show_widget", "png_bytes", "figure_png"]
 
 
 def show_widget(widget, description):

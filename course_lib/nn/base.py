@@ -9,7 +9,7 @@ from batch to batch instead of allocating new ones.
 
 import numpy as np
 
-from .shapes import check_int
+from ..shapes import check_int
 
 __all__ = ["Layer", "glorot_uniform"]
 
