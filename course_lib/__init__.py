@@ -36,6 +36,7 @@ from .activations import (
     tanh_derivative,
 )
 from .losses import cross_entropy, one_hot, softmax, softmax_cross_entropy_gradient
+from .dense import dense_backward, dense_forward, dense_loops
 from .convolution import conv2d, conv2d_backward, conv2d_forward, conv2d_loops
 from .pooling import (
     avg_pool2d,
@@ -73,6 +74,7 @@ __all__ = [
     "ACTIVATIONS", "relu", "relu_derivative", "sigmoid", "sigmoid_derivative", "sign",
     "sign_derivative", "step", "tanh", "tanh_derivative",
     "cross_entropy", "one_hot", "softmax", "softmax_cross_entropy_gradient",
+    "dense_backward", "dense_forward", "dense_loops",
     "conv2d", "conv2d_backward", "conv2d_forward", "conv2d_loops",
     "avg_pool2d", "avg_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_loops",
     "max_pool2d", "max_pool2d_backward", "max_pool2d_forward", "max_pool2d_loops",

@@ -1,9 +1,14 @@
 """Activation functions g(z) and their derivatives g'(z), elementwise on any shape.
 
+:func:`activation_forward` / :func:`activation_backward` are the layer's pair in the kernels'
+contract (``forward -> (a, cache)``, ``backward(da, cache) -> dz``), softmax included.
+
 Floating inputs keep their dtype (float32 stays float32); integer inputs become float64.
 """
 
 import numpy as np
+
+from .shapes import as_real_array
 
 __all__ = [
     "as_float_array",
@@ -17,6 +22,9 @@ __all__ = [
     "sign_derivative",
     "step",
     "ACTIVATIONS",
+    "LAYER_ACTIVATIONS",
+    "activation_forward",
+    "activation_backward",
 ]
 
 
@@ -28,11 +36,7 @@ def as_float_array(z, func="as_float_array"):
     TypeError
         If ``z`` holds something other than numbers.
     """
-    arr = np.asarray(z)
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
-        raise TypeError(f"{func}: expected numbers, got an array of dtype {arr.dtype}.")
-    if np.issubdtype(arr.dtype, np.complexfloating):
-        raise TypeError(f"{func}: expected real numbers, got dtype {arr.dtype}.")
+    arr = as_real_array(func, None, z)
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
     return arr
@@ -173,3 +177,98 @@ ACTIVATIONS = {
                lambda z: np.ones_like(as_float_array(z, "linear"))),
 }
 """Name -> (g, g') for every elementwise activation; softmax lives in :mod:`losses`."""
+
+
+LAYER_ACTIVATIONS = sorted([*ACTIVATIONS, "softmax"])
+"""The names :func:`activation_forward` accepts: the elementwise ones and ``softmax``."""
+
+
+def activation_forward(z, kind, out=None):
+    """Forward pass of an activation layer, ``a = g(z)``, keeping what the backward needs.
+
+    Parameters
+    ----------
+    z : ndarray, any shape; for softmax (..., K)
+    kind : str
+        One of :data:`LAYER_ACTIVATIONS` (softmax is taken over the last axis).
+    out : ndarray, shape of ``z``, optional
+        Where to write ``a`` (a buffer reused from batch to batch).
+
+    Returns
+    -------
+    a : ndarray, shape of ``z``
+    cache : tuple
+        ``(kind, z, a)`` for :func:`activation_backward`.
+
+    Notes
+    -----
+    Softmax subtracts the row maximum first, so no ``exp`` can overflow.
+
+    Examples
+    --------
+    >>> a, cache = activation_forward(np.array([[-1.0, 2.0]]), "relu")
+    >>> a
+    array([[0., 2.]])
+    """
+    if kind not in LAYER_ACTIVATIONS:
+        raise ValueError(f"activation_forward: unknown activation {kind!r}; valid names: "
+                         f"{', '.join(LAYER_ACTIVATIONS)}.")
+    z = as_float_array(z, "activation_forward")
+    if out is None:
+        out = np.empty_like(z)
+    if kind == "relu":
+        np.maximum(z, 0, out=out)
+    elif kind == "softmax":
+        np.subtract(z, z.max(axis=-1, keepdims=True), out=out)  # exp cannot overflow
+        np.exp(out, out=out)
+        out /= out.sum(axis=-1, keepdims=True)
+    else:
+        out[...] = ACTIVATIONS[kind][0](z)
+    return out, (kind, z, out)
+
+
+def activation_backward(da, cache, out=None):
+    """Backward pass of :func:`activation_forward`: the gradient ``dz`` from ``da``.
+
+    Parameters
+    ----------
+    da : ndarray, shape of ``a``
+        Gradient of the loss with respect to the activation's output.
+    cache : tuple
+        The second value returned by ``activation_forward``.
+    out : ndarray, shape of ``a``, optional
+        Where to write ``dz``.
+
+    Returns
+    -------
+    dz : ndarray, shape of ``a``
+
+    Notes
+    -----
+    Elementwise: ``dz = da * g'(z)``. Softmax over the last axis:
+    ``dz = a * (da - sum_k da_k a_k)``.
+
+    Examples
+    --------
+    >>> a, cache = activation_forward(np.array([[-1.0, 2.0]]), "relu")
+    >>> activation_backward(np.array([[5.0, 5.0]]), cache)
+    array([[0., 5.]])
+    """
+    kind, z, a = cache
+    da = as_float_array(da, "activation_backward")
+    if da.shape != a.shape:
+        raise ValueError(f"activation_backward: da has shape {da.shape} but the forward output "
+                         f"had shape {a.shape}: expected da of that shape.")
+    if out is None:
+        out = np.empty_like(a)
+    if kind == "relu":
+        np.sign(a, out=out)  # a > 0 exactly where z > 0: 1 there, 0 elsewhere (a >= 0)
+        out *= da
+    elif kind == "softmax":
+        np.multiply(da, a, out=out)
+        s = out.sum(axis=-1, keepdims=True)
+        np.subtract(da, s, out=out)
+        out *= a
+    else:
+        np.multiply(da, ACTIVATIONS[kind][1](z), out=out)
+    return out

@@ -10,7 +10,7 @@ The fast versions combine the f*f strided slices of the input (one slice per win
 
 import numpy as np
 
-from .shapes import check_int, pool_output_size
+from .shapes import as_real_array, check_int, pool_output_size
 
 __all__ = [
     "max_pool2d", "max_pool2d_forward", "max_pool2d_backward", "max_pool2d_loops",
@@ -22,9 +22,7 @@ def _check(func, x, f, stride, allow_2d=True):
     """Validate; return 4-D x, f, stride, (H', W') and whether x was one 2-D slice."""
     f = check_int(func, "f", f, minimum=1)
     stride = check_int(func, "stride", stride, minimum=1)
-    x = np.asarray(x)
-    if x.dtype == bool or not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
-        raise TypeError(f"{func}: x must hold real numbers, got dtype {x.dtype}.")
+    x = as_real_array(func, "x", x)
     flat = x.ndim == 2 and allow_2d
     if flat:
         x = x[None, :, :, None]

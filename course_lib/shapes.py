@@ -1,12 +1,16 @@
 """Shapes and parameter counts: the arithmetic of the lecture's slides.
 
-Every function here works on plain integers, so a student can check a slide by hand.
+Every size and count here works on plain integers, so a student can check a slide by hand;
+:func:`check_int` and :func:`as_real_array` are the argument checks every kernel shares.
 """
 
 from numbers import Integral
 
+import numpy as np
+
 __all__ = [
     "check_int",
+    "as_real_array",
     "conv_output_size",
     "pool_output_size",
     "dense_params",
@@ -47,6 +51,42 @@ def check_int(func, name, value, minimum=0):
     if value < minimum:
         raise ValueError(f"{func}: {name} must be >= {minimum}, got {name}={value}.")
     return int(value)
+
+
+def as_real_array(func, name, a):
+    """Return ``a`` as a NumPy array of real numbers (its dtype kept), or raise a TypeError.
+
+    Parameters
+    ----------
+    func : str
+        Name of the calling function, used at the start of the message.
+    name : str or None
+        Name of the argument (``"x"``); None for a function of one array (``relu``).
+    a : array_like
+
+    Raises
+    ------
+    TypeError
+        If ``a`` holds booleans, complex numbers or something other than numbers.
+
+    Examples
+    --------
+    >>> as_real_array("conv2d", "x", [1, 2]).dtype
+    dtype('int64')
+    >>> as_real_array("conv2d", "x", ["a"])
+    Traceback (most recent call last):
+    ...
+    TypeError: conv2d: x must hold real numbers, got dtype <U1.
+    """
+    arr = np.asarray(a)
+    numeric = arr.dtype != bool and np.issubdtype(arr.dtype, np.number)
+    if numeric and not np.iscomplexobj(arr):
+        return arr
+    if name is not None:
+        raise TypeError(f"{func}: {name} must hold real numbers, got dtype {arr.dtype}.")
+    if numeric:
+        raise TypeError(f"{func}: expected real numbers, got dtype {arr.dtype}.")
+    raise TypeError(f"{func}: expected numbers, got an array of dtype {arr.dtype}.")
 
 
 def _output_size(func, n, f, stride, pad):

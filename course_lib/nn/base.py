@@ -44,13 +44,18 @@ class Layer:
         Name shown by ``summary()``; the model gives one (``dense_1``) when missing.
     dtype : str or numpy dtype, default "float32"
         Type of the weights and of the computation (float64 for gradient checks).
+    seed : int, optional
+        Seed of the weights when the layer initialises them itself (the first ``forward`` of
+        a layer used on its own). None means 0: a standalone layer always starts from the
+        same weights. In a model, ``Sequential``'s own seeded generator is used instead.
     """
 
-    def __init__(self, input_shape=None, name=None, dtype="float32"):
+    def __init__(self, input_shape=None, name=None, dtype="float32", seed=None):
         self.input_shape = None if input_shape is None else self._as_shape(input_shape)
         self.output_shape = None
         self.name = name
         self.dtype = np.dtype(dtype)
+        self.seed = 0 if seed is None else check_int(type(self).__name__, "seed", seed)
         self.params, self.grads = [], []
         self.built = False
         self._buffers = None  # a dict while a model trains: arrays reused from batch to batch
@@ -84,8 +89,39 @@ class Layer:
         """Number of parameters, computed from the shapes (no weights are allocated)."""
         return int(sum(np.prod(s, dtype=np.int64) for s in self.param_shapes()))
 
+    def set_dtype(self, dtype):
+        """Compute in ``dtype`` from now on (before the weights are allocated)."""
+        self.dtype = np.dtype(dtype)
+
     def init_weights(self, rng):
-        """Allocate the weights (Glorot uniform) and zero biases, once."""
+        """Allocate the weights once: ``W`` Glorot uniform, the biases ``b`` zero.
+
+        A layer whose ``param_shapes()`` is ``[W shape, b shape]`` gets ``self.W``,
+        ``self.b``, ``params = [W, b]`` and zero ``grads``; a layer without parameters is
+        only marked built.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+
+        Notes
+        -----
+        For ``W`` of shape ``(out, *window, in)`` (Dense ``(units, inputs)``, Conv2D
+        ``(k, f, f, C)``): ``fan_in = prod(window) * in``, ``fan_out = prod(window) * out``,
+        and :func:`glorot_uniform` draws from ``[-limit, limit]``,
+        ``limit = sqrt(6 / (fan_in + fan_out))``.
+        """
+        if self.built:
+            return
+        shapes = self.param_shapes()
+        if shapes:
+            w_shape, b_shape = shapes
+            window = int(np.prod(w_shape[1:-1], dtype=np.int64))
+            fan_in, fan_out = window * w_shape[-1], window * w_shape[0]
+            self.W = glorot_uniform(w_shape, fan_in, fan_out, rng, self.dtype)
+            self.b = np.zeros(b_shape, dtype=self.dtype)
+            self.params = [self.W, self.b]
+            self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
         self.built = True
 
     def use_buffers(self, on):
@@ -108,7 +144,7 @@ class Layer:
         if not self.built:
             if self.input_shape is None:
                 self.build(np.shape(x)[1:])
-            self.init_weights(np.random.default_rng())
+            self.init_weights(np.random.default_rng(self.seed))
         x = np.asarray(x)
         if x.shape[1:] != self.input_shape:
             raise ValueError(

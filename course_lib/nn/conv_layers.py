@@ -13,8 +13,8 @@ from ..pooling import (
     max_pool2d_backward,
     max_pool2d_forward,
 )
-from ..shapes import check_int, conv_output_size, conv_params, pool_output_size
-from .layers import ActivatedLayer, Activation, Layer, glorot_uniform
+from ..shapes import check_int, conv_output_size, pool_output_size
+from .layers import ActivatedLayer, Activation, Layer
 
 __all__ = ["Conv2D", "MaxPooling2D", "AveragePooling2D"]
 
@@ -51,7 +51,10 @@ class Conv2D(ActivatedLayer):
     input_shape : (H, W, C), optional
         Needed on the first layer only.
     activation : str, optional
-        Applied after the convolution, like a following ``Activation`` layer.
+        Applied after the convolution, like a following ``Activation`` layer; the attribute
+        ``activation`` holds that :class:`Activation` layer (or None).
+    seed : int, optional
+        Seed of the weights when the layer is used on its own (default 0); see ``Layer``.
 
     Attributes
     ----------
@@ -72,7 +75,7 @@ class Conv2D(ActivatedLayer):
 
     def __init__(self, k=None, f=None, stride=1, pad=0, input_shape=None, activation=None,
                  name=None, dtype="float32", *, filters=None, kernel_size=None, strides=None,
-                 padding=None):
+                 padding=None, seed=None):
         k, f = (filters if k is None else k), (kernel_size if f is None else f)
         if k is None or f is None:
             raise TypeError("Conv2D: give the number of filters and their size, e.g. "
@@ -88,7 +91,7 @@ class Conv2D(ActivatedLayer):
             pad = (self.f - 1) // 2 if padding == "same" else 0
         self.pad = check_int("Conv2D", "pad", pad, minimum=0)
         self.activation = None if activation is None else Activation(activation, dtype=dtype)
-        super().__init__(input_shape, name, dtype)
+        super().__init__(input_shape, name, dtype, seed)
 
     def compute_output_shape(self, input_shape):
         _check_image_shape(self, input_shape)
@@ -100,19 +103,6 @@ class Conv2D(ActivatedLayer):
         if self.input_shape is None:
             return []
         return [(self.k, self.f, self.f, self.input_shape[2]), (self.k,)]
-
-    def count_params(self):
-        return 0 if self.input_shape is None else conv_params(self.f, self.input_shape[2], self.k)
-
-    def init_weights(self, rng):
-        if self.built:
-            return
-        c, area = self.input_shape[2], self.f * self.f
-        self.W = glorot_uniform(self.param_shapes()[0], area * c, area * self.k, rng, self.dtype)
-        self.b = np.zeros(self.k, dtype=self.dtype)
-        self.params = [self.W, self.b]
-        self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
-        self.built = True
 
     def forward(self, x, training=False):
         x = self._check_input(x)

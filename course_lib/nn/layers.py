@@ -1,6 +1,7 @@
 """Keras-style layers in NumPy: Dense, Activation, Dropout, Flatten (convolutions: conv_layers).
 
-Every layer has ``forward(x, training=False) -> out`` and ``backward(dout) -> dx``; a layer with
+Every layer has ``forward(x, training=False) -> out`` and ``backward(dout) -> dx`` and calls a
+kernel (:mod:`course_lib.dense`, :mod:`course_lib.activations`) for the arithmetic; a layer with
 parameters keeps them in ``params`` (``[W, b]``) and their gradients in ``grads``. Shapes leave
 out the batch axis: ``Dense(10, input_dim=784)`` has ``input_shape == (784,)``. The base class
 ``Layer`` is in :mod:`course_lib.nn.base`.
@@ -8,22 +9,24 @@ out the batch axis: ``Dense(10, input_dim=784)`` has ``input_shape == (784,)``. 
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
-from ..shapes import check_int, dense_params
+from ..activations import LAYER_ACTIVATIONS, activation_backward, activation_forward
+from ..dense import dense_backward, dense_forward
+from ..shapes import check_int
 from .base import Layer, glorot_uniform
 
 __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "glorot_uniform"]
 
-ACTIVATION_NAMES = sorted([*ACTIVATIONS, "softmax"])
-
-
 class Activation(Layer):
     """Elementwise activation ``a = g(z)``, or softmax over the last axis.
 
+    The arithmetic is :func:`course_lib.activations.activation_forward` and
+    :func:`~course_lib.activations.activation_backward`; the layer keeps the cache and buffers.
+
     Parameters
     ----------
-    name : str
-        One of ``linear``, ``relu``, ``sigmoid``, ``sign``, ``softmax``, ``tanh``.
+    activation : str
+        One of ``linear``, ``relu``, ``sigmoid``, ``sign``, ``softmax``, ``tanh`` (any case);
+        kept, lower-cased, in the attribute ``kind``.
 
     Notes
     -----
@@ -33,58 +36,38 @@ class Activation(Layer):
 
     Examples
     --------
-    >>> Activation("relu").forward(np.array([[-1.0, 2.0]], dtype=np.float32))
+    >>> layer = Activation("ReLU")
+    >>> layer, layer.kind
+    (Activation('relu'), 'relu')
+    >>> layer.forward(np.array([[-1.0, 2.0]], dtype=np.float32))
     array([[0., 2.]], dtype=float32)
     """
 
     def __init__(self, activation, input_shape=None, name=None, dtype="float32"):
-        if not isinstance(activation, str) or activation.lower() not in ACTIVATION_NAMES:
+        if not isinstance(activation, str) or activation.lower() not in LAYER_ACTIVATIONS:
             raise ValueError(f"Activation: unknown activation {activation!r}; valid names: "
-                             f"{', '.join(ACTIVATION_NAMES)}.")
-        self.activation = activation.lower()
+                             f"{', '.join(LAYER_ACTIVATIONS)}.")
+        self.kind = activation.lower()
         super().__init__(input_shape, name, dtype)
 
     def forward(self, x, training=False):
         if self.input_shape is None or self._buffers is None:
             x = self._check_input(x)
-        kind = self.activation
-        out = self._buf("out", x.shape)
-        if kind == "relu":
-            np.maximum(x, 0, out=out)
-        elif kind == "softmax":
-            np.subtract(x, x.max(axis=-1, keepdims=True), out=out)  # exp cannot overflow
-            np.exp(out, out=out)
-            out /= out.sum(axis=-1, keepdims=True)
-        else:
-            out[...] = ACTIVATIONS[kind][0](x)
-            self._x = x
-        self._out = out
+        out, self._cache = activation_forward(x, self.kind, out=self._buf("out", x.shape))
         return out
 
     def backward(self, dout, need_dx=True):
-        kind, out = self.activation, self._out
-        dx = self._buf("dx", out.shape)
-        if kind == "relu":
-            # out > 0 exactly where z > 0: the derivative is 1 there, 0 elsewhere
-            np.multiply(dout, np.greater(out, 0, out=self._buf("mask", out.shape, bool)), out=dx)
-        elif kind == "softmax":
-            np.multiply(dout, out, out=dx)
-            s = dx.sum(axis=-1, keepdims=True)
-            np.subtract(dout, s, out=dx)
-            dx *= out
-        else:
-            np.multiply(dout, ACTIVATIONS[kind][1](self._x), out=dx)
-        return dx
+        return activation_backward(dout, self._cache, out=self._buf("dx", dout.shape))
 
     def _repr_args(self):
-        return repr(self.activation)
+        return repr(self.kind)
 
 
 class ActivatedLayer(Layer):
     """A layer ``z = f(x)`` followed by an optional activation (Keras' ``activation=...``).
 
-    Subclasses set ``self.activation`` (an :class:`Activation` or None), compute ``z`` and
-    return ``self._activate(z, training)`` from ``forward``, and implement
+    Subclasses set ``self.activation`` (an :class:`Activation` layer, or None), compute ``z``
+    and return ``self._activate(z, training)`` from ``forward``, and implement
     ``backward_linear(dz, need_dx)``, the gradient of ``f`` alone.
     """
 
@@ -92,6 +75,11 @@ class ActivatedLayer(Layer):
 
     def _activate(self, z, training):
         return z if self.activation is None else self.activation.forward(z, training)
+
+    def set_dtype(self, dtype):
+        super().set_dtype(dtype)
+        if self.activation is not None:
+            self.activation.set_dtype(dtype)
 
     def use_buffers(self, on):
         super().use_buffers(on)
@@ -105,11 +93,15 @@ class ActivatedLayer(Layer):
         return self.backward_linear(dout, need_dx)
 
     def _activation_repr(self):
-        return "" if self.activation is None else f", activation={self.activation.activation!r}"
+        return "" if self.activation is None else f", activation={self.activation.kind!r}"
 
 
 class Dense(ActivatedLayer):
     """Fully connected layer ``z = W x + b``; on a batch ``Z = X W^T + b``.
+
+    The arithmetic is :func:`course_lib.dense.dense_forward` and
+    :func:`~course_lib.dense.dense_backward`; the layer holds the weights, the buffers it
+    reuses between batches and the cache.
 
     Parameters
     ----------
@@ -118,7 +110,10 @@ class Dense(ActivatedLayer):
     input_dim : int, optional
         Number of inputs; needed on the first layer only.
     activation : str, optional
-        Applied after the affine map, like a following ``Activation`` layer.
+        Applied after the affine map, like a following ``Activation`` layer; the attribute
+        ``activation`` holds that :class:`Activation` layer (or None).
+    seed : int, optional
+        Seed of the weights when the layer is used on its own (default 0); see ``Layer``.
 
     Attributes
     ----------
@@ -138,13 +133,13 @@ class Dense(ActivatedLayer):
     """
 
     def __init__(self, units, input_dim=None, activation=None, input_shape=None, name=None,
-                 dtype="float32"):
+                 dtype="float32", *, seed=None):
         self.units = check_int("Dense", "units", units, minimum=1)
         self.activation = None if activation is None else Activation(activation, dtype=dtype)
         if input_dim is not None:
             input_shape = (check_int("Dense", "input_dim", input_dim, minimum=1),)
         self._show_input = input_shape is not None  # in repr, as the user wrote it
-        super().__init__(input_shape, name, dtype)
+        super().__init__(input_shape, name, dtype, seed)
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 1:
@@ -158,36 +153,20 @@ class Dense(ActivatedLayer):
         return [] if self.input_shape is None else [(self.units, self.input_shape[0]),
                                                     (self.units,)]
 
-    def count_params(self):
-        return 0 if self.input_shape is None else dense_params(self.input_shape[0], self.units)
-
-    def init_weights(self, rng):
-        if self.built:
-            return
-        n_in = self.input_shape[0]
-        self.W = glorot_uniform((self.units, n_in), n_in, self.units, rng, self.dtype)
-        self.b = np.zeros(self.units, dtype=self.dtype)
-        self.params = [self.W, self.b]
-        self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
-        self.built = True
-
     def forward(self, x, training=False):
         x = self._check_input(x)
         if x.ndim != 2:
             raise ValueError(f"{self!r}: expected a 2-D batch (N, {self.input_shape[0]}), "
                              f"got shape {x.shape}. Add Flatten() before Dense.")
-        self._x = x
-        out = np.matmul(x, self.W.T, out=self._buf("z", (x.shape[0], self.units)))
-        out += self.b
-        return self._activate(out, training)
+        z, self._cache = dense_forward(x, self.W, self.b,
+                                       out=self._buf("z", (x.shape[0], self.units)))
+        return self._activate(z, training)
 
     def backward_linear(self, dz, need_dx=True):
         """Backward of ``z = W x + b`` alone, given ``dz`` (skips the activation)."""
-        np.matmul(dz.T, self._x, out=self.grads[0])
-        np.sum(dz, axis=0, out=self.grads[1])
-        if not need_dx:
-            return None
-        return np.matmul(dz, self.W, out=self._buf("dx", self._x.shape))
+        dx_buf = self._buf("dx", self._cache[0].shape) if need_dx else None
+        dx, _, _ = dense_backward(dz, self._cache, need_dx, out=(dx_buf, *self.grads))
+        return dx
 
     def _repr_args(self):
         s = str(self.units)
@@ -229,7 +208,7 @@ class Dropout(Layer):
         self.rate = float(rate)
         self._threshold = np.uint16(min(round(self.rate * 65536), 65535))
         self.rng = np.random.default_rng(seed)
-        super().__init__(input_shape, name, dtype)
+        super().__init__(input_shape, name, dtype, seed)
 
     def forward(self, x, training=False, mask=None):
         """``mask`` (bool, shape of ``x``): the values to keep, instead of a random draw."""

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..shapes import check_int
-from .layers import Activation, Dropout, Layer
+from .layers import ActivatedLayer, Activation, Dropout, Layer
 from .optimizers import get_optimizer
 from .training import (
     History,
@@ -79,10 +79,7 @@ class Sequential:
             raise TypeError(f"Sequential.add: expected a layer such as Dense(10), got "
                             f"{layer!r} of type {type(layer).__name__}.")
         if self.dtype is not None:
-            layer.dtype = np.dtype(self.dtype)
-            if getattr(layer, "activation", None) is not None and hasattr(layer.activation,
-                                                                          "dtype"):
-                layer.activation.dtype = layer.dtype
+            layer.set_dtype(self.dtype)
         if layer.name is None:
             base = _snake(type(layer).__name__)
             self._counts[base] = self._counts.get(base, 0) + 1
@@ -181,11 +178,9 @@ class Sequential:
         i = len(layers) - 1
         if self._fused:  # dloss is already the gradient at the softmax's input
             last = layers[i]
-            if isinstance(last, Activation):
-                i -= 1
-            else:
+            if not isinstance(last, Activation):  # Dense(..., activation="softmax")
                 dloss = last.backward_linear(dloss, need_dx=i > 0)
-                i -= 1
+            i -= 1
         for j in range(i, -1, -1):
             dloss = layers[j].backward(dloss, need_dx=j > 0)
 
@@ -216,8 +211,8 @@ class Sequential:
                 raise ValueError(f"Sequential.compile: unknown metric {m!r}; valid metrics: "
                                  f"{', '.join(map(repr, _METRICS))}.")
         last = self.layers[-1]
-        act = last if isinstance(last, Activation) else getattr(last, "activation", None)
-        softmax_last = act is not None and act.activation == "softmax"
+        act = last.activation if isinstance(last, ActivatedLayer) else last
+        softmax_last = isinstance(act, Activation) and act.kind == "softmax"
         if loss.endswith("crossentropy") and not softmax_last:
             raise ValueError(
                 f"Sequential.compile: {loss} needs probabilities, but the last layer is "
