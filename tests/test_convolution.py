@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy.signal import convolve2d, correlate
 
 from course_lib import conv2d, conv2d_backward, conv2d_forward, conv2d_loops
-from course_lib.gradient_check import numerical_gradient
+from course_lib.gradient_check import numerical_gradient, rel_error
 
 
 @st.composite
@@ -40,10 +40,6 @@ def scipy_conv2d(x, w, b, stride, pad):
         rows.append(np.stack(maps, axis=-1))
     out = np.stack(rows)
     return out if b is None else out + b
-
-
-def rel_error(a, b):
-    return np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-12)
 
 
 # --- the slide's examples ------------------------------------------------------------------

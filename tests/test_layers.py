@@ -3,13 +3,9 @@
 import numpy as np
 import pytest
 
-from course_lib.gradient_check import numerical_gradient
+from course_lib.gradient_check import numerical_gradient, rel_error
 from course_lib.nn.conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
 from course_lib.nn.layers import Activation, Dense, Dropout, Flatten, glorot_uniform
-
-
-def rel_error(a, b):
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
 def check_layer(layer, x, forward_kwargs=None):
@@ -31,11 +27,6 @@ def check_layer(layer, x, forward_kwargs=None):
         assert a.shape == n.shape
         assert a.dtype == np.float64
         assert rel_error(a, n) < 1e-6, rel_error(a, n)
-
-
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
 
 
 def test_dense_gradients(rng):

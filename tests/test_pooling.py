@@ -17,7 +17,7 @@ from course_lib import (
     max_pool2d_forward,
     max_pool2d_loops,
 )
-from course_lib.gradient_check import numerical_gradient
+from course_lib.gradient_check import numerical_gradient, rel_error
 
 SLIDE = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
 
@@ -31,10 +31,6 @@ def pool_cases(draw):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     x = rng.standard_normal((n, (ho - 1) * stride + f, (wo - 1) * stride + f, c))
     return x, f, stride
-
-
-def rel_error(a, b):
-    return np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-12)
 
 
 @pytest.mark.parametrize("func", [max_pool2d, max_pool2d_loops])
