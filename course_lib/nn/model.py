@@ -17,20 +17,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..shapes import check_int
-from .layers import ActivatedLayer, Activation, Dropout, Layer
+from .fitting import FitLoop
+from .layers import ActivatedLayer, Activation, Layer
 from .optimizers import get_optimizer
-from .training import (
-    History,
-    Progress,
-    check_loss,
-    check_targets,
-    check_x,
-    correct_count,
-    loss_gradient,
-    loss_sum,
-    summary_table,
-)
+from .training import check_loss, check_targets, check_x, loss_gradient, loss_sum, summary_table
 
 __all__ = ["Sequential"]
 
@@ -41,8 +31,11 @@ def _snake(name):
     return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
 
 
-class Sequential:
+class Sequential(FitLoop):
     """A plain stack of layers, each feeding the next.
+
+    ``fit``, ``evaluate`` and ``predict`` (the loops over mini-batches) are in
+    :class:`course_lib.nn.fitting.FitLoop`.
 
     Parameters
     ----------
@@ -200,7 +193,7 @@ class Sequential:
         self._backward_from_loss(loss_gradient(self.loss, out, y, np.empty_like(out)))
         return loss, self.grads
 
-    # --- compile, fit, evaluate, predict --------------------------------------------------
+    # --- compile (fit, evaluate and predict: FitLoop) ------------------------------------
     def compile(self, loss="categorical_crossentropy", optimizer="rmsprop", metrics=None):
         """Choose the loss, the optimizer (object or "rmsprop"/"sgd") and metrics."""
         self._require_shapes("Sequential.compile")
@@ -234,123 +227,6 @@ class Sequential:
     def _check_data(self, x, y, func):
         x = self._check_x(x, func)
         return x, check_targets(self.loss, self.layers[-1], x, y, func)
-
-    def _batch_logs(self, loss_total, correct, n, prefix=""):
-        logs = {prefix + "loss": loss_total / n}
-        for m in self.metrics:
-            logs[prefix + m] = correct / n
-        return logs
-
-    def fit(self, x, y, epochs=1, batch_size=32, validation_data=None, verbose=1, shuffle=True,
-            seed=None):
-        """Train with mini-batch gradient descent.
-
-        Parameters
-        ----------
-        x : ndarray, shape (N, *input_shape)
-        y : ndarray, shape (N, K) one-hot (or (N,) labels for the sparse loss)
-        epochs, batch_size : int
-        validation_data : (x_val, y_val), optional
-            Evaluated after each epoch (``val_loss``, ``val_accuracy``), Dropout off.
-        verbose : {0, 1, 2}
-            Silent, a progress bar per epoch, or one line per epoch.
-        shuffle : bool
-            Shuffle the examples at the start of every epoch.
-        seed : int, optional
-            Seed for the initial weights (if not built yet), shuffling and dropout.
-
-        Returns
-        -------
-        History
-            ``history["loss"]`` etc., one value per finished epoch. Ctrl-C (or the
-            notebook's stop button) ends training cleanly and keeps the finished epochs.
-        """
-        self._check_compiled("Sequential.fit")
-        epochs = check_int("Sequential.fit", "epochs", epochs, minimum=0)
-        batch_size = check_int("Sequential.fit", "batch_size", batch_size, minimum=1)
-        if verbose not in (0, 1, 2):
-            raise ValueError(f"Sequential.fit: verbose must be 0 (silent), 1 (progress bar) or "
-                             f"2 (one line per epoch), got {verbose!r}.")
-        x, y = self._check_data(x, y, "Sequential.fit")
-        if validation_data is not None:
-            vx, vy = self._check_data(*validation_data, "Sequential.fit (validation_data)")
-        rng = self.rng if seed is None else np.random.default_rng(seed)
-        self.build(rng)
-        for layer in self.layers:
-            if isinstance(layer, Dropout):
-                layer.rng = rng
-        n = len(x)
-        steps = -(-n // batch_size)
-        history = self.history = History()
-        history.params = {"epochs": epochs, "batch_size": batch_size, "steps": steps}
-        progress = Progress(verbose, epochs, steps)
-        params, grads = self.params, self.grads
-        xbuf = np.empty((min(n, batch_size), *x.shape[1:]), x.dtype) if shuffle else None
-        ybuf = np.empty((min(n, batch_size), *y.shape[1:]), y.dtype) if shuffle else None
-        with self._reusing_buffers():
-            try:
-                for epoch in range(epochs):
-                    progress.start_epoch(epoch)
-                    order = rng.permutation(n) if shuffle else None
-                    total = correct = 0.0
-                    for step in range(steps):
-                        lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
-                        if order is None:
-                            xb, yb = x[lo:hi], y[lo:hi]
-                        else:
-                            idx = order[lo:hi]
-                            xb = x.take(idx, axis=0, out=xbuf[:hi - lo])
-                            yb = y.take(idx, axis=0, out=ybuf[:hi - lo])
-                        out = self.forward(xb, training=True)
-                        total += loss_sum(self.loss, out, yb)
-                        if self.metrics:
-                            correct += correct_count(self.loss, out, yb)
-                        dloss = loss_gradient(self.loss, out, yb,
-                                              self.layers[-1]._buf("dloss", out.shape))
-                        self._backward_from_loss(dloss)
-                        self.optimizer.step(params, grads)
-                        progress.update(step + 1, self._batch_logs(total, correct, hi))
-                    logs = self._batch_logs(total, correct, n)
-                    if validation_data is not None:
-                        logs.update(self._evaluate(vx, vy, 256, "val_"))
-                    history.append(logs)
-                    progress.end_epoch(logs)
-            except KeyboardInterrupt:
-                history.interrupted = True
-                progress.interrupted(len(history.epoch))
-        return history
-
-    def _evaluate(self, x, y, batch_size, prefix=""):
-        total = correct = 0.0
-        with self._reusing_buffers():
-            for lo in range(0, len(x), batch_size):
-                out = self.forward(x[lo:lo + batch_size])
-                total += loss_sum(self.loss, out, y[lo:lo + batch_size])
-                correct += correct_count(self.loss, out, y[lo:lo + batch_size])
-        return self._batch_logs(total, correct, len(x), prefix)
-
-    def evaluate(self, x, y, batch_size=256, verbose=0):
-        """``[loss, accuracy]`` on ``(x, y)`` (just the loss without metrics); Dropout is off.
-
-        ``batch_size`` only changes the speed, not the result."""
-        self._check_compiled("Sequential.evaluate")
-        x, y = self._check_data(x, y, "Sequential.evaluate")
-        self.build()
-        logs = self._evaluate(x, y, batch_size)
-        if verbose:
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
-        values = list(logs.values())
-        return values if self.metrics else values[0]
-
-    def predict(self, x, batch_size=256, verbose=0):
-        """Outputs for ``x`` (class probabilities for a softmax model), Dropout off."""
-        x = self._check_x(x, "Sequential.predict")
-        self.build()
-        result = np.empty((len(x), *self.layers[-1].output_shape), dtype=self.layers[-1].dtype)
-        with self._reusing_buffers():
-            for lo in range(0, len(x), batch_size):
-                result[lo:lo + batch_size] = self.forward(x[lo:lo + batch_size])
-        return result
 
     # --- display --------------------------------------------------------------------------
     def summary(self, print_fn=print):
