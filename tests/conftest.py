@@ -1,4 +1,5 @@
-"""Shared fixtures: a seeded random generator and matplotlib's non-interactive backend."""
+"""Shared fixtures: a seeded random generator, a classifier's predictions on random digits,
+and matplotlib's non-interactive backend."""
 
 import matplotlib
 import numpy as np
@@ -11,3 +12,15 @@ matplotlib.use("Agg")
 def rng():
     """A NumPy generator with a fixed seed, so a failing test fails the same way again."""
     return np.random.default_rng(0)
+
+
+@pytest.fixture
+def predictions(rng):
+    """200 random 28x28 images, labels and probabilities: the first 150 right, most others wrong."""
+    n = 200
+    images = rng.random((n, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, n)
+    probs = rng.dirichlet(np.ones(10), size=n).astype(np.float32)
+    probs[np.arange(150), y[:150]] += 5.0     # the first 150 are right, the rest mostly wrong
+    probs /= probs.sum(axis=1, keepdims=True)
+    return images, y, probs

@@ -1,4 +1,4 @@
-"""Training views: confusion matrix against a loop, loss curves, gallery, explorer, table."""
+"""Training views: confusion matrix against a loop, loss curves; the lab's one import."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -7,14 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course_lib.nn.training import History
-from course_lib.views.training import (
-    Table,
-    confusion_matrix,
-    misclassified_explorer,
-    plot_confusion_matrix,
-    plot_losses,
-    show_misclassified,
-)
+from course_lib.views import mistakes, table
+from course_lib.views.training import confusion_matrix, plot_confusion_matrix, plot_losses
 
 
 def _loop_confusion(t, p, k):
@@ -103,17 +97,6 @@ def test_plot_losses_refuses_what_is_not_a_history(bad):
         plot_losses(bad)
 
 
-@pytest.fixture
-def predictions(rng):
-    n = 200
-    images = rng.random((n, 28, 28), dtype=np.float32)
-    y = rng.integers(0, 10, n)
-    probs = rng.dirichlet(np.ones(10), size=n).astype(np.float32)
-    probs[np.arange(150), y[:150]] += 5.0     # the first 150 are right, the rest mostly wrong
-    probs /= probs.sum(axis=1, keepdims=True)
-    return images, y, probs
-
-
 def test_confusion_matrix_picture_counts_the_mistakes(predictions):
     _, y, probs = predictions
     pred = probs.argmax(axis=1)
@@ -127,59 +110,9 @@ def test_confusion_matrix_picture_counts_the_mistakes(predictions):
     plt.close(ax.figure)
 
 
-def test_gallery_shows_only_mistakes(predictions):
-    images, y, probs = predictions
-    pred = probs.argmax(axis=1)
-    wrong = np.flatnonzero(pred != y)
-    fig = show_misclassified(images.reshape(200, 784), y, probs, n=10, cols=5)
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert len(titles) == min(10, len(wrong))
-    for title, i in zip(titles, wrong, strict=False):
-        assert title.startswith(f"true {y[i]}, pred {pred[i]}\n") and title.endswith(f"#{i}")
-    assert f"of {len(wrong):,} mistakes in 200 images" in fig._suptitle.get_text()
-    plt.close(fig)
+def test_the_lab_imports_its_views_from_one_module():
+    from course_lib.views import training
 
-
-def test_gallery_refuses_mismatched_inputs(predictions):
-    images, y, probs = predictions
-    with pytest.raises(ValueError, match=r"show_misclassified: .*images \(200, 28, 28\), "
-                                         r"labels \(199,\)"):
-        show_misclassified(images, y[:199], probs)
-
-
-def test_explorer_follows_its_controls(predictions):
-    images, y, probs = predictions
-    pred = probs.argmax(axis=1)
-    wrong = np.flatnonzero(pred != y)
-    w = misclassified_explorer(images, y, probs)
-    assert w.controls["mistake"].max == len(wrong)
-    assert w.caption.value.startswith(f"Mistake 1 of {len(wrong)}: test image #{wrong[0]} ")
-    image = w.image.value
-    assert image[:4] == b"\x89PNG"
-    w.controls["mistake"].value = 3
-    assert f"test image #{wrong[2]} is a <b>{y[wrong[2]]}</b>" in w.caption.value
-    assert w.image.value != image
-    digit = int(y[wrong[0]])
-    w.controls["digit"].value = str(digit)
-    of_digit = wrong[y[wrong] == digit]
-    assert w.controls["mistake"].max == max(1, len(of_digit))
-    assert f"of {len(of_digit)}: " in w.caption.value and f"is a <b>{digit}</b>" in w.caption.value
-    assert all(c.description for c in w.controls.values())
-
-
-def test_explorer_says_when_a_digit_has_no_mistakes():
-    probs = np.eye(10, dtype=np.float32)[[0, 1, 2, 3]]
-    probs[3] = np.eye(10)[5]            # one mistake: a 3 taken for a 5
-    w = misclassified_explorer(np.zeros((4, 28, 28)), [0, 1, 2, 3], probs)
-    assert "is a <b>3</b>, the model says <b>5</b>" in w.caption.value
-    w.controls["digit"].value = "0"
-    assert w.caption.value == "No mistakes with true digit 0."
-
-
-def test_table_text_and_html():
-    t = Table(["model", "accuracy"], [["model 1", "0.93"], ["model <2>", 0.98]])
-    assert str(t).splitlines() == ["model      accuracy", "---------  --------",
-                                   "model 1    0.93", "model <2>  0.98"]
-    assert "<th>accuracy</th>" in t._repr_html_() and "model &lt;2&gt;" in t._repr_html_()
-    with pytest.raises(ValueError, match=r"Table: a row has 1 cells \['x'\] but there are 2"):
-        Table(["a", "b"], [["x"]])
+    assert training.Table is table.Table
+    assert training.show_misclassified is mistakes.show_misclassified
+    assert training.misclassified_explorer is mistakes.misclassified_explorer

@@ -1,15 +1,15 @@
-"""Pictures of training: loss curves, the confusion matrix, misclassified digits, a table.
+"""Pictures of training: loss curves and the confusion matrix; the views of notebook 07.
 
-:func:`confusion_matrix` and :class:`Table` are plain NumPy/Python (no plotting); the plots and
-the explorer import matplotlib and ipywidgets only when called.
+:func:`confusion_matrix` is plain NumPy (no plotting); the plots import matplotlib only when
+called. The misclassified digits (:mod:`.mistakes`) and :class:`~.table.Table` have modules of
+their own and are imported here too, so that the lab imports its views from one module.
 """
-
-import html
 
 import numpy as np
 
 from ..losses import as_labels
-from .display import figure_png
+from .mistakes import misclassified_explorer, show_misclassified
+from .table import Table
 
 __all__ = [
     "Table",
@@ -159,154 +159,3 @@ def plot_confusion_matrix(y_true, y_pred, n_classes=10, ax=None, title=None):
     ax.set_title(f"{title or 'Confusion matrix'}\n{cm.sum() - np.trace(cm):,} mistakes of "
                  f"{cm.sum():,}, accuracy {accuracy:.2%}")
     return ax
-
-
-def _check_gallery(images, y_true, probs, func):
-    images, probs = np.asarray(images), np.asarray(probs)
-    y = as_labels(y_true, func)
-    n = len(y)
-    if images.ndim == 2 and images.shape[1] == 784:
-        images = images.reshape(n, 28, 28)
-    if images.ndim != 3 or len(images) != n or probs.ndim != 2 or len(probs) != n:
-        raise ValueError(f"{func}: expected images (N, 28, 28) or (N, 784), labels (N,) and "
-                         f"probabilities (N, K) for the same N, got images {images.shape}, "
-                         f"labels {y.shape}, probabilities {probs.shape}. Pass "
-                         "model.predict(X_test) as the probabilities.")
-    return images, y, probs
-
-
-def show_misclassified(images, y_true, probs, n=24, cols=8, title=None):
-    """A gallery of the first ``n`` misclassified images: true label, prediction, confidence.
-
-    Parameters
-    ----------
-    images : ndarray, shape (N, 28, 28) or (N, 784)
-    y_true : array_like of int, shape (N,)
-    probs : ndarray, shape (N, K)
-        Class probabilities, e.g. ``model.predict(X_test)``.
-    n, cols : int
-        How many mistakes to show, in how many columns.
-
-    Returns
-    -------
-    matplotlib Figure
-    """
-    import matplotlib.pyplot as plt
-
-    images, y, probs = _check_gallery(images, y_true, probs, "show_misclassified")
-    pred = probs.argmax(axis=1)
-    wrong = np.flatnonzero(pred != y)
-    shown = wrong[:n]
-    rows = max(1, -(-len(shown) // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.25 * cols, 1.55 * rows + 0.5),
-                             constrained_layout=True, squeeze=False)
-    for ax in axes.ravel():
-        ax.axis("off")
-    for ax, i in zip(axes.ravel(), shown, strict=False):
-        ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"true {y[i]}, pred {pred[i]}\n({probs[i, pred[i]]:.0%}) #{i}", fontsize=7)
-    fig.suptitle(title or f"Misclassified: {len(shown)} of {len(wrong):,} mistakes "
-                          f"in {len(y):,} images (true label, prediction, its probability)",
-                 fontsize=9)
-    return fig
-
-
-def misclassified_explorer(images, y_true, probs):
-    """Widget: step through the mistakes (optionally of one true digit) with their probabilities.
-
-    Returns
-    -------
-    ipywidgets.VBox
-        With attributes ``controls`` (dict: ``"digit"`` Dropdown, ``"mistake"`` IntSlider),
-        ``caption`` (HTML) and ``image`` (Image).
-    """
-    import ipywidgets as widgets
-
-    images, y, probs = _check_gallery(images, y_true, probs, "misclassified_explorer")
-    pred = probs.argmax(axis=1)
-    wrong = np.flatnonzero(pred != y)
-    digit = widgets.Dropdown(options=["all"] + [str(d) for d in range(probs.shape[1])],
-                             value="all", description="true digit")
-    mistake = widgets.IntSlider(value=1, min=1, max=max(1, len(wrong)), description="mistake",
-                                continuous_update=False)
-    caption, image = widgets.HTML(), widgets.Image(format="png")
-
-    def chosen():
-        return wrong if digit.value == "all" else wrong[y[wrong] == int(digit.value)]
-
-    def draw(fig, i):
-        ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
-        ax_img.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
-        ax_img.set_title(f"test image #{i}")
-        ax_img.axis("off")
-        colors = ["tab:grey"] * probs.shape[1]
-        colors[pred[i]], colors[y[i]] = "tab:red", "tab:green"
-        ax_bar.bar(range(probs.shape[1]), probs[i], color=colors)
-        ax_bar.set_xticks(range(probs.shape[1]))
-        ax_bar.set_ylim(0, 1)
-        ax_bar.set_xlabel("digit (green: true, red: predicted)")
-        ax_bar.set_ylabel("probability")
-        ax_bar.set_title("the model's probabilities")
-
-    def update(_change=None):
-        picks = chosen()
-        mistake.max = max(1, len(picks))
-        if len(picks) == 0:
-            caption.value = f"No mistakes with true digit {digit.value}."
-            image.value = figure_png(lambda fig: None, figsize=(1, 1))
-            return
-        k = min(mistake.value, len(picks))
-        i = picks[k - 1]
-        caption.value = (f"Mistake {k} of {len(picks):,}: test image #{i} is a <b>{y[i]}</b>, "
-                         f"the model says <b>{pred[i]}</b> with probability "
-                         f"{probs[i, pred[i]]:.2f} (and {probs[i, y[i]]:.2f} for {y[i]}).")
-        image.value = figure_png(lambda fig: draw(fig, i), figsize=(6.5, 2.8))
-
-    digit.observe(update, names="value")
-    mistake.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([digit, mistake]), caption, image])
-    box.controls = {"digit": digit, "mistake": mistake}
-    box.caption, box.image = caption, image
-    return box
-
-
-class Table:
-    """A small table that shows as HTML in a notebook and as aligned text elsewhere.
-
-    Parameters
-    ----------
-    columns : list of str
-    rows : list of sequences, each as long as ``columns``
-        Cells are shown with ``str`` (format numbers before, e.g. ``f"{acc:.2%}"``).
-
-    Examples
-    --------
-    >>> print(Table(["model", "params"], [["model 1", "7,960"]]))
-    model    params
-    -------  ------
-    model 1  7,960
-    """
-
-    def __init__(self, columns, rows):
-        self.columns = [str(c) for c in columns]
-        self.rows = [[str(v) for v in row] for row in rows]
-        for row in self.rows:
-            if len(row) != len(self.columns):
-                raise ValueError(f"Table: a row has {len(row)} cells {row} but there are "
-                                 f"{len(self.columns)} columns {self.columns}.")
-
-    def __str__(self):
-        widths = [max(len(r[j]) for r in [self.columns, *self.rows])
-                  for j in range(len(self.columns))]
-        lines = [self.columns, ["-" * w for w in widths], *self.rows]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-                         for line in lines)
-
-    __repr__ = __str__
-
-    def _repr_html_(self):
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
-                       for row in self.rows)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
