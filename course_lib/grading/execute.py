@@ -1,0 +1,144 @@
+"""nbgrader's Execute step, in the sandbox, with an output limit and the course's timeouts.
+
+Registered in ``nbgrader_config.py`` (``c.Autograde.autograde_preprocessors``), so ``make
+grade`` and the formgrader's Autograde button both use it:
+
+- :class:`SandboxedKernelManager` starts every kernel in a :class:`~.sandbox.Sandbox` whose
+  scratch folder is a copy of the submission's folder; the notebook's kernelspec is ignored
+  (a submission cannot choose what runs);
+- :class:`SandboxedExecute` caps each cell's output (``COURSE_OUTPUT_LIMIT_KB``, default
+  1024) with a visible note, and takes the per-cell timeout from the *source* notebook's
+  ``metadata.course.cell_timeout`` (what the instructor set, not what the submission says);
+- :class:`StripHiddenTests` removes the hidden regions from the grade cells before the kernel
+  sees them: hidden tests are judge specifications, run by the grader (:mod:`.judge`).
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer
+
+from .feedback import BEGIN_HIDDEN, END_HIDDEN, HIDDEN_NOTE, is_grade_cell, replace_regions
+from .sandbox import Sandbox, sandbox_enabled
+
+__all__ = ["SandboxedKernelManager", "SandboxedExecute", "StripHiddenTests",
+           "source_notebook_path", "course_settings", "OUTPUT_NOTE"]
+
+OUTPUT_NOTE = "\n[output cut here: this cell printed more than {kb} KB]\n"
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel runs in a bubblewrap sandbox (IPC transport)."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("kernel_name", None)  # the submission's kernelspec never chooses
+        super().__init__(kernel_name="python3", **kwargs)
+        self.sandbox = None
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.sandbox is None and sandbox_enabled():
+            self.sandbox = Sandbox(source=kw.get("cwd"))
+            self.transport = "ipc"
+            self.ip = str(self.sandbox.runtime / "kernel")
+            self.connection_file = str(self.sandbox.runtime / "kernel.json")
+            kw["cwd"] = str(self.sandbox.work)
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
+               *(extra_arguments or [])]
+        if self.sandbox is None:
+            return cmd
+        return self.sandbox.argv(cmd)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        env = kw.get("env")
+        if env is not None:
+            env.pop("JPY_PARENT_PID", None)  # else ipykernel exits in the new PID namespace
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    async def _async_interrupt_kernel(self):
+        # A signal would stop bwrap, and the sandbox with it: ask the kernel to interrupt itself
+        if self.sandbox is None or not self.has_kernel:
+            return await super()._async_interrupt_kernel()
+        self._connect_control_socket()
+        self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if self.sandbox is not None and not restart:
+            self.sandbox.close()
+            self.sandbox = None
+
+    # AsyncKernelManager binds its public names to the base class's coroutines
+    pre_start_kernel = _async_pre_start_kernel
+    interrupt_kernel = _async_interrupt_kernel
+    cleanup_resources = _async_cleanup_resources
+
+
+def source_notebook_path(config, resources):
+    """The instructor's source notebook of the notebook being graded (``resources``)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    info = resources["nbgrader"]
+    coursedir = CourseDirectory(config=config)
+    folder = coursedir.format_path(coursedir.source_directory, ".", info["assignment"])
+    return Path(folder) / f"{info['notebook']}.ipynb"
+
+
+def course_settings(path):
+    """``metadata.course`` of a source notebook (cell timeout, functions taught)."""
+    with open(path, encoding="utf-8") as f:
+        return json.load(f).get("metadata", {}).get("course", {})
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute in the sandbox, with a per-cell output limit."""
+
+    output_limit_kb = Integer(int(os.environ.get("COURSE_OUTPUT_LIMIT_KB", "1024"))).tag(
+        config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = SandboxedKernelManager
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, nb, resources=None, **kwargs):
+        self.kernel_name = "python3"
+        try:
+            settings = course_settings(source_notebook_path(self.config, resources))
+        except (KeyError, OSError, ValueError):
+            settings = {}
+        if "cell_timeout" in settings and "COURSE_CELL_TIMEOUT" not in os.environ:
+            self.timeout = int(settings["cell_timeout"])
+        self._printed = {}
+        return super().preprocess(nb, resources, **kwargs)
+
+    def output(self, outs, msg, display_id, cell_index):
+        limit = self.output_limit_kb * 1024
+        used = self._printed.get(cell_index, 0)
+        if used > limit:
+            return None
+        size = len(json.dumps(msg.get("content", {})))
+        self._printed[cell_index] = used + size
+        if used + size > limit:
+            from nbformat.v4 import new_output
+
+            note = new_output("stream", name="stdout",
+                              text=OUTPUT_NOTE.format(kb=self.output_limit_kb))
+            outs.append(note)
+            return note
+        return super().output(outs, msg, display_id, cell_index)
+
+
+class StripHiddenTests(NbGraderPreprocessor):
+    """Replace the hidden regions of the grade cells by one comment, before execution."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if is_grade_cell(cell) and cell.cell_type == "code" and BEGIN_HIDDEN in cell.source:
+            cell.source = replace_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN,
+                                          lambda _lines, indent: [indent + HIDDEN_NOTE])
+        return cell, resources

@@ -1,0 +1,120 @@
+"""The judge's process on the student's side: ``python -I -m course_lib.grading.probe``.
+
+It runs in the sandbox, as plain Python (no IPython, so no input transformer or hook that a
+notebook cell installed), and answers the grader over two pipes (file descriptors named on its
+command line),
+one JSON line per message:
+
+1. the grader sends ``{"setup": [...], "taught": [...], "answers": [...], "skip": [...]}``:
+   the source notebook's setup cells (the instructor's imports and constants), the dotted
+   names of the functions the notebook teaches, and the student's answer cells;
+2. the probe runs the setup cells, replaces every taught function of ``course_lib`` by one
+   that raises "write it yourself", runs each answer cell (reporting ``{"cell": k}`` before
+   each, so the grader knows which cell hung), and says ``{"ready": true}``;
+3. then it answers requests ``{"op": "value" | "call" | "eval", ...}`` with
+   ``{"ok": plain data}`` or ``{"raised": {"type": ..., "message": ...}}``.
+
+It decides nothing: the grader compares what it returns with the reference.
+"""
+
+import importlib
+import io
+import json
+import os
+import sys
+import traceback
+
+from .plain import to_plain
+
+__all__ = ["TAUGHT_MESSAGE", "main"]
+
+TAUGHT_MESSAGE = ("{name} from course_lib is switched off while your exercise is graded: "
+                  "this exercise asks you to write it yourself.")
+
+
+def _switched_off(name):
+    def switched_off(*args, **kwargs):
+        raise RuntimeError(TAUGHT_MESSAGE.format(name=name))
+
+    switched_off.__name__ = name
+    return switched_off
+
+
+def switch_off(dotted_names, namespace):
+    """Replace each taught function, wherever course_lib or ``namespace`` holds it."""
+    for dotted in dotted_names:
+        module_name, _, attr = dotted.rpartition(".")
+        original = getattr(importlib.import_module(module_name), attr)
+        stub = _switched_off(attr)
+        holders = [m for n, m in list(sys.modules.items())
+                   if n == "course_lib" or n.startswith("course_lib.")]
+        for holder in holders:
+            for key, value in list(vars(holder).items()):
+                if value is original:
+                    setattr(holder, key, stub)
+        for key, value in list(namespace.items()):
+            if value is original:
+                namespace[key] = stub
+
+
+def _send(out, message):
+    out.write(json.dumps(message) + "\n")
+    out.flush()
+
+
+def _raised(err):
+    return {"raised": {"type": type(err).__name__, "message": str(err)[:2000]}}
+
+
+def _answer(request, namespace):
+    op = request.get("op")
+    if op == "value":
+        return {"ok": to_plain(namespace.get(request["name"]))}
+    if op == "call":
+        from .plain import from_plain
+
+        fn = namespace.get(request["name"])
+        if not callable(fn):
+            return {"raised": {"type": "NameError",
+                               "message": f"{request['name']} is not defined as a function"}}
+        args = [from_plain(a) for a in request.get("args", [])]
+        kwargs = {k: from_plain(v) for k, v in request.get("kwargs", {}).items()}
+        return {"ok": to_plain(fn(*args, **kwargs))}
+    if op == "eval":
+        return {"ok": to_plain(eval(request["expr"], namespace))}  # noqa: S307 (sandboxed)
+    return {"raised": {"type": "ValueError", "message": f"unknown request {op!r}"}}
+
+
+def main():
+    requests = os.fdopen(int(sys.argv[1]), "r", encoding="utf-8")
+    out = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
+    sys.stdout = sys.stderr = io.StringIO()  # what the cells print does not matter here
+    init = json.loads(requests.readline())
+    namespace = {"__name__": "__main__"}
+    for source in init["setup"]:
+        exec(compile(source, "<setup>", "exec"), namespace)  # noqa: S102
+    switch_off(init.get("taught", []), namespace)
+    errors = []
+    for k, source in enumerate(init["answers"]):
+        _send(out, {"cell": k})
+        if k in init.get("skip", []):
+            continue
+        try:
+            exec(compile(source, f"<answer cell {k + 1}>", "exec"), namespace)  # noqa: S102
+        except BaseException as err:  # a student's cell may raise anything, SystemExit too
+            errors.append({"cell": k, "error": f"{type(err).__name__}: {err}"[:500]})
+        sys.stdout = sys.stderr = io.StringIO()
+    _send(out, {"ready": True, "errors": errors})
+    for line in requests:
+        try:
+            reply = _answer(json.loads(line), namespace)
+        except BaseException as err:
+            reply = _raised(err)
+            if not isinstance(err, Exception):
+                traceback.clear_frames(err.__traceback__)
+        sys.stdout = sys.stderr = io.StringIO()
+        _send(out, reply)
+
+
+if __name__ == "__main__":
+    main()
