@@ -1,5 +1,7 @@
 """Shared fixtures: a seeded random generator, a classifier's predictions on random digits,
-and matplotlib's non-interactive backend."""
+an IDX file built by hand, and matplotlib's non-interactive backend."""
+
+import struct
 
 import matplotlib
 import numpy as np
@@ -24,3 +26,16 @@ def predictions(rng):
     probs[np.arange(150), y[:150]] += 5.0     # the first 150 are right, the rest mostly wrong
     probs /= probs.sum(axis=1, keepdims=True)
     return images, y, probs
+
+
+def _idx_bytes(array, code=0x08):
+    """An IDX file built by hand with struct (independent of course_lib.data.idx)."""
+    header = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I",
+                                                                     *array.shape)
+    return header + array.astype(array.dtype.newbyteorder(">")).tobytes()
+
+
+@pytest.fixture(scope="session")
+def idx_bytes():
+    """The function ``idx_bytes(array, code=0x08)``: the bytes of an IDX file, made by hand."""
+    return _idx_bytes

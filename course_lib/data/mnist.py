@@ -22,7 +22,8 @@ from urllib.error import HTTPError
 
 import numpy as np
 
-from .idx import atomic_write, download_gz, gunzip_blocks, parse_idx, read_verified
+from .download import atomic_write, download_gz, gunzip_blocks, read_verified
+from .idx import parse_idx
 
 __all__ = ["MIRRORS", "NPM_PACKAGE", "SHA256", "SHAPES", "MNISTDownloadError",
            "default_cache_dir", "fetch_mnist", "load_mnist"]

