@@ -3,6 +3,7 @@
 import numpy as np
 
 from .activations import as_float_array
+from .shapes import check_int
 
 __all__ = ["softmax", "one_hot", "as_labels", "cross_entropy", "softmax_cross_entropy_gradient"]
 
@@ -72,8 +73,6 @@ def one_hot(labels, k):
            [0., 0., 1.],
            [0., 1., 0.]], dtype=float32)
     """
-    from .shapes import check_int
-
     k = check_int("one_hot", "k", k, minimum=1)
     y = as_labels(labels, "one_hot")
     bad = (y < 0) | (y >= k)

@@ -2,7 +2,7 @@
 instant check, see "Correct" (and the hint for a wrong answer); then nbgrader's Validate button.
 
 The answers come from the source notebook: the solution region for the correct answer, its
-`# WRONG:` lines for the wrong one (see /tmp/team/NOTEBOOKS.md), so no answer is written here.
+`# WRONG:` lines for the wrong one, so no answer is written here.
 Without 01_perceptron the first assignment with a checked exercise stands in for it.
 """
 
