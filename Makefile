@@ -11,7 +11,7 @@ LAB_ARGS ?=
 # As root (containers, CI), JupyterLab refuses to start without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test lint data bench release grade strip clean
+.PHONY: setup lab test lint data bench release publish grade strip clean
 
 setup: $(STAMP)
 
@@ -49,11 +49,19 @@ bench: setup
 release: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader generate_assignment "*" --force
 
-## grade: autograde submitted/, write feedback/ (hidden tests removed) and grades.csv
+## publish: write the student repository into DEST (release/, course_lib, binder/; no
+## notebooks/, tests or solutions), the repository to push for Binder; notebooks/ stays private
+ifneq ($(filter publish,$(MAKECMDGOALS)),)
+ifeq ($(strip $(DEST)),)
+$(error make publish needs DEST, a new folder outside this one: make publish DEST=../nn-course-student)
+endif
+endif
+publish: setup
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_lib.grading.publish "$(DEST)"
+
+## grade: autograde each submission of submitted/ in its sandbox, write feedback/ and grades.csv
 grade: setup
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader autograde "*" --force
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader generate_feedback "*" --force
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbgrader export
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_lib.grading grade
 
 ## strip: remove outputs and execution counts from the source notebooks
 strip: setup

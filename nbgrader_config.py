@@ -38,11 +38,38 @@ c.CourseDirectory.ignore = [
 c.Exchange.root = os.path.join(ROOT, "exchange")
 os.makedirs(c.Exchange.root, exist_ok=True)
 
-# Per-cell time limit while autograding. nbgrader 0.9 reads Execute.timeout (it ignores
-# ExecutePreprocessor.timeout). A student's MNIST lab may train for several minutes in one
-# cell, so allow 10 minutes; a cell that runs longer (`while True: pass`) is interrupted,
-# scores nothing, and the cells after it still run.
+# Per-cell time limit while autograding: each source notebook sets its own in
+# metadata.course.cell_timeout (60 s where nothing trains, more for the lab);
+# COURSE_CELL_TIMEOUT=SECONDS overrides them all. nbgrader 0.9 reads Execute.timeout (it ignores
+# ExecutePreprocessor.timeout) for a notebook without a setting. A cell that runs longer
+# (`while True: pass`) is interrupted, scores nothing, and the cells after it still run.
 c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "600"))
+
+# Trusted grading (course_lib/grading, README "Grading is a security boundary"):
+# - the submission is rebuilt from the released notebook: only its answer cells count;
+# - every kernel runs in a bubblewrap sandbox (course_lib.grading.sandbox), with output,
+#   memory, file-size and process limits, and never sees the hidden tests;
+# - the judge decides each grade cell's points in the grader's process, from plain data that
+#   a fresh sandboxed process returns for inputs the judge chooses (course_lib.grading.judge).
+c.Autograde.sanitize_preprocessors = [
+    "course_lib.grading.rebuild.RebuildFromRelease",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "course_lib.grading.execute.StripHiddenTests",
+    "course_lib.grading.execute.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "course_lib.grading.execute.JudgeGradeCells",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Feedback never shows hidden tests: nbgrader's own ClearHiddenTests removes them from the
 # source, but a failing cell's traceback still prints the hidden lines around the failing

@@ -142,3 +142,43 @@ class StripHiddenTests(NbGraderPreprocessor):
             cell.source = replace_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN,
                                           lambda _lines, indent: [indent + HIDDEN_NOTE])
         return cell, resources
+
+
+class JudgeGradeCells(NbGraderPreprocessor):
+    """After Execute: the judge's verdict becomes each autograded cell's only output.
+
+    nbgrader's SaveAutoGrades then gives full points to a cell without an error output and
+    none to a cell with one, so the points are the judge's; the kernel's own output of a grade
+    cell (which the student's code could forge) is discarded.
+    """
+
+    def preprocess(self, nb, resources):
+        from nbformat.v4 import new_output
+
+        from .judge import judge_notebook
+        from .rebuild import FLAG
+
+        with open(source_notebook_path(self.config, resources), encoding="utf-8") as f:
+            source = json.load(f)
+        timeout = os.environ.get("COURSE_CELL_TIMEOUT") or source.get("metadata", {}).get(
+            "course", {}).get("cell_timeout") or self.config.Execute.get("timeout", 60)
+        info = resources["nbgrader"]
+        try:
+            verdicts, problems = judge_notebook(source, nb, timeout=float(timeout))
+        except Exception as err:  # the batch goes on; a person looks at this one
+            verdicts, problems = {}, [f"the judge could not run: {type(err).__name__}: {err}"]
+        for problem in problems:
+            self.log.warning("%s student %s, %s/%s: %s", FLAG, info["student"],
+                             info["assignment"], info["notebook"], problem)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+                continue
+            verdict = verdicts.get(meta.get("grade_id"))
+            if verdict is not None and verdict.passed:
+                cell.outputs = [new_output("stream", name="stdout", text="\u2714 Passed.\n")]
+            else:
+                message = verdict.message if verdict else "This cell could not be judged."
+                cell.outputs = [new_output("error", ename="AssertionError", evalue=message,
+                                           traceback=[f"AssertionError: {message}"])]
+        return nb, resources

@@ -263,7 +263,11 @@ def run_spec(spec_source, namespace, student):
     ns = dict(namespace)
     ns["judge"] = lambda fn: specs.append(fn) or fn
     ns["judge_rng"] = np.random.default_rng()
-    exec(compile(spec_source, "<judge spec>", "exec"), ns)  # noqa: S102 (the instructor's)
+    try:
+        exec(compile(spec_source, "<judge spec>", "exec"), ns)  # noqa: S102 (the instructor's)
+    except Exception as err:
+        return Verdict(False, f"This test's judge specification is broken ({type(err).__name__})"
+                              ": ask your instructor.")
     if not specs:
         return Verdict(False, "This test has no judge specification: ask your instructor.")
     try:
