@@ -161,9 +161,7 @@ def max_pool2d(x, f=2, stride=2):
     array([[6, 8],
            [3, 4]])
     """
-    x4, f, stride, _, flat = _check("max_pool2d", x, f, stride)
-    out = max_pool2d_forward(x4, f, stride)[0]
-    return out[0, :, :, 0] if flat else out
+    return _pool("max_pool2d", max_pool2d_forward, x, f, stride)
 
 
 def avg_pool2d_forward(x, f=2, stride=2):
@@ -173,7 +171,8 @@ def avg_pool2d_forward(x, f=2, stride=2):
 
     Examples
     --------
-    >>> out, cache = avg_pool2d_forward(np.arange(16.0).reshape(1, 4, 4, 1))
+    >>> x = np.arange(16).reshape(1, 4, 4, 1)  # integers: the means are float64
+    >>> out, cache = avg_pool2d_forward(x)
     >>> out[0, :, :, 0]
     array([[ 2.5,  4.5],
            [10.5, 12.5]])
@@ -214,12 +213,18 @@ def avg_pool2d(x, f=2, stride=2):
 
     Examples
     --------
-    >>> avg_pool2d(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]))
+    >>> x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])  # the slide's
+    >>> avg_pool2d(x)
     array([[3.25, 5.25],
            [2.  , 2.  ]])
     """
-    x4, f, stride, _, flat = _check("avg_pool2d", x, f, stride)
-    out = avg_pool2d_forward(x4, f, stride)[0]
+    return _pool("avg_pool2d", avg_pool2d_forward, x, f, stride)
+
+
+def _pool(func, forward, x, f, stride):
+    """A fast pooling of a batch, or of one 2-D slice seen as a batch of one."""
+    x4, f, stride, _, flat = _check(func, x, f, stride)
+    out = forward(x4, f, stride)[0]
     return out[0, :, :, 0] if flat else out
 
 

@@ -160,12 +160,9 @@ def pool_output_size(n, f, stride):
 
     Parameters
     ----------
-    n : int
-        Input width (or height).
-    f : int
-        Pooling window width.
-    stride : int
-        Step between two windows.
+    n, f, stride : int
+        Input width (or height), window width and the step between two windows, as for
+        :func:`conv_output_size` (pooling adds no padding).
 
     Returns
     -------

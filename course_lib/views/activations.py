@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..losses import softmax
-from .display import figure_png
+from .display import explorer_box, figure_png
 
 __all__ = [
     "CLASSES",
@@ -166,12 +166,8 @@ def activation_explorer(name="sigmoid", z_max=6.0):
         image.value = figure_png(lambda fig: plot_activation(choice.value, span.value,
                                                              fig.subplots()))
 
-    choice.observe(update, names="value")
-    span.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([choice, span]), caption, image])
-    box.controls, box.caption, box.image = {"activation": choice, "z_max": span}, caption, image
-    return box
+    return explorer_box([widgets.HBox([choice, span]), caption, image],
+                        {"activation": choice, "z_max": span}, caption, image, update)
 
 
 def _probabilities(func, logits, temperature):
@@ -255,9 +251,5 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), temperature=1.0):
         image.value = figure_png(lambda fig: plot_softmax_bars(z, t, fig.subplots()),
                                  figsize=(5, 3.2))
 
-    for s in sliders.values():
-        s.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())), image]), caption])
-    box.controls, box.caption, box.image = sliders, caption, image
-    return box
+    return explorer_box([widgets.HBox([widgets.VBox(list(sliders.values())), image]), caption],
+                        sliders, caption, image, update)

@@ -1,6 +1,7 @@
-"""Show an ipywidgets explorer so that it also reads well where no front end is attached."""
+"""Show an ipywidgets explorer so that it also reads well where no front end is attached;
+wire an explorer's controls; render figures to PNG for its image."""
 
-__all__ = ["show_widget", "png_bytes", "figure_png"]
+__all__ = ["show_widget", "explorer_box", "png_bytes", "figure_png"]
 
 
 def show_widget(widget, description):
@@ -39,6 +40,36 @@ def show_widget(widget, description):
     data["text/plain"] = text
     display(data, raw=True)
     return widget
+
+
+def explorer_box(rows, controls, caption, image, update):
+    """Wire an explorer: every control calls ``update`` when its value changes; draw once.
+
+    Parameters
+    ----------
+    rows : list of ipywidgets.Widget
+        The explorer's layout, top to bottom.
+    controls : dict of str to ipywidgets.Widget
+        The controls whose ``value`` changes redraw.
+    caption : ipywidgets.HTML
+    image : ipywidgets.Image
+    update : callable
+        ``update(change=None)`` sets the caption and the image from the controls.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Of ``rows``, with the attributes ``controls``, ``caption`` and ``image`` (for tests
+        and for the notebook's checks).
+    """
+    import ipywidgets as widgets
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    box = widgets.VBox(rows)
+    box.controls, box.caption, box.image = controls, caption, image
+    return box
 
 
 def png_bytes(fig, dpi=None):

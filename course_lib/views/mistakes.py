@@ -8,7 +8,7 @@ the model's probabilities. Both import matplotlib or ipywidgets only when called
 import numpy as np
 
 from ..losses import as_labels
-from .display import figure_png
+from .display import explorer_box, figure_png
 
 __all__ = ["mistakes_of", "show_misclassified", "misclassified_explorer"]
 
@@ -138,10 +138,5 @@ def misclassified_explorer(images, y_true, probs):
         image.value = figure_png(lambda fig: _draw_mistake(fig, images[i], probs[i], y[i],
                                                            pred[i], i), figsize=(6.5, 2.8))
 
-    digit.observe(update, names="value")
-    mistake.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([digit, mistake]), caption, image])
-    box.controls = {"digit": digit, "mistake": mistake}
-    box.caption, box.image = caption, image
-    return box
+    return explorer_box([widgets.HBox([digit, mistake]), caption, image],
+                        {"digit": digit, "mistake": mistake}, caption, image, update)

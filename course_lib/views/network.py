@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..shapes import check_int, dense_params
-from .activations import figure_png
+from .display import explorer_box, figure_png
 
 __all__ = [
     "draw_network",
@@ -186,9 +186,5 @@ def network_explorer(n_inputs=784, n_outputs=10, hidden=(500, 300), max_hidden=3
         image.value = figure_png(lambda fig: draw_network(w, fig.subplots()),
                                  figsize=(1.6 * len(w) + 1.4, 3.6))
 
-    for c in controls.values():
-        c.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(controls.values())), caption]), image])
-    box.controls, box.caption, box.image = controls, caption, image
-    return box
+    return explorer_box([widgets.HBox([widgets.VBox(list(controls.values())), caption]), image],
+                        controls, caption, image, update)
