@@ -11,6 +11,7 @@ then exits with status 1.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,8 +85,13 @@ def _stage(root, sub):
 
 
 def _flags(log):
-    return [line.split(FLAG, 1)[1].split(":", 1)[-1].strip() for line in log.splitlines()
-            if FLAG in line]
+    """The problems that the grading steps logged (``course-flag: [student S, A/N: ]text``)."""
+    found = []
+    for line in log.splitlines():
+        if FLAG in line:
+            text = line.split(FLAG, 1)[1].strip()
+            found.append(re.sub(r"^student [^,]*, [^:]*: ", "", text))
+    return found
 
 
 def _known_assignments(root):

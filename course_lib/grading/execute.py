@@ -115,7 +115,26 @@ class SandboxedExecute(Execute):
         if "cell_timeout" in settings and "COURSE_CELL_TIMEOUT" not in os.environ:
             self.timeout = int(settings["cell_timeout"])
         self._printed = {}
-        return super().preprocess(nb, resources, **kwargs)
+        try:
+            return super().preprocess(nb, resources, **kwargs)
+        except RuntimeError as err:  # the kernel died (os._exit, a crash): the judge still runs
+            return self._mark_dead(nb, err), resources
+
+    def _mark_dead(self, nb, err):
+        from nbformat.v4 import new_output
+
+        from .rebuild import FLAG
+
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        ran = [i for i, c in enumerate(code) if c.get("execution_count") or c.get("outputs")]
+        dead = code[min(ran[-1] + 1 if ran else 0, len(code) - 1)] if code else None
+        if dead is not None:
+            dead.outputs = [*dead.get("outputs", []), new_output(
+                "error", ename="DeadKernelError", evalue="the kernel died while running this "
+                "cell; the cells after it did not run",
+                traceback=["DeadKernelError: the kernel died while running this cell"])]
+        self.log.warning("%s the kernel died (%s): %s", FLAG, type(err).__name__, err)
+        return nb
 
     def output(self, outs, msg, display_id, cell_index):
         limit = self.output_limit_kb * 1024
