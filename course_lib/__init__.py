@@ -25,6 +25,8 @@ checks, feedback, grading), which the kernels, ``nn`` and ``views`` never import
 from .shapes import check_int, conv_output_size, conv_params, dense_params, pool_output_size
 from .activations import (
     ACTIVATIONS,
+    activation_backward,
+    activation_forward,
     relu,
     relu_derivative,
     sigmoid,
@@ -71,8 +73,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "check_int", "conv_output_size", "conv_params", "dense_params", "pool_output_size",
-    "ACTIVATIONS", "relu", "relu_derivative", "sigmoid", "sigmoid_derivative", "sign",
-    "sign_derivative", "step", "tanh", "tanh_derivative",
+    "ACTIVATIONS", "activation_backward", "activation_forward", "relu", "relu_derivative",
+    "sigmoid", "sigmoid_derivative", "sign", "sign_derivative", "step", "tanh", "tanh_derivative",
     "cross_entropy", "one_hot", "softmax", "softmax_cross_entropy_gradient",
     "dense_backward", "dense_forward", "dense_loops",
     "conv2d", "conv2d_backward", "conv2d_forward", "conv2d_loops",

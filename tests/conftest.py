@@ -1,11 +1,13 @@
 """Shared fixtures: a seeded random generator, a classifier's predictions on random digits,
-an IDX file built by hand, and matplotlib's non-interactive backend."""
+an IDX file built by hand, a layer's gradient check, and matplotlib's non-interactive backend."""
 
 import struct
 
 import matplotlib
 import numpy as np
 import pytest
+
+from course_lib.gradient_check import numerical_gradient, rel_error
 
 matplotlib.use("Agg")
 
@@ -39,3 +41,31 @@ def _idx_bytes(array, code=0x08):
 def idx_bytes():
     """The function ``idx_bytes(array, code=0x08)``: the bytes of an IDX file, made by hand."""
     return _idx_bytes
+
+
+def _check_layer(layer, x, forward_kwargs=None):
+    """Compare backward(dout) with numerical gradients of sum(forward(x) * dout)."""
+    kw = forward_kwargs or {}
+    rng = np.random.default_rng(1)
+    out = layer.forward(x, **kw)
+    dout = rng.normal(size=out.shape)
+
+    def f():
+        return float(np.sum(layer.forward(x, **kw) * dout))
+
+    layer.forward(x, **kw)
+    dx = layer.backward(dout)
+    analytic = [dx] + [g.copy() for g in layer.grads]
+    numeric = [numerical_gradient(f, x)] + [numerical_gradient(f, p) for p in layer.params]
+    assert len(numeric) == len(analytic)
+    for a, n in zip(analytic, numeric, strict=True):
+        assert a.shape == n.shape
+        assert a.dtype == np.float64
+        assert rel_error(a, n) < 1e-6, rel_error(a, n)
+
+
+@pytest.fixture(scope="session")
+def check_layer():
+    """The function ``check_layer(layer, x, forward_kwargs=None)``: every gradient of a layer
+    (input and parameters) against numerical gradients, relative error below 1e-6."""
+    return _check_layer

@@ -19,6 +19,8 @@ from course_lib import (
     tanh,
     tanh_derivative,
 )
+from course_lib.activations import LAYER_ACTIVATIONS, activation_backward, activation_forward
+from course_lib.gradient_check import numerical_gradient, rel_error
 
 moderate = arrays(np.float64, array_shapes(max_dims=3, max_side=5),
                   elements=st.floats(-30, 30, allow_nan=False))
@@ -87,3 +89,42 @@ def test_non_numbers_are_refused():
         relu(["a"])
     with pytest.raises(TypeError, match="sigmoid: expected real numbers"):
         sigmoid(np.array([1j]))
+
+
+# --- the layer's kernel pair: activation_forward / activation_backward ---------------------
+
+@pytest.mark.parametrize("kind", ["sigmoid", "tanh", "relu", "linear", "softmax"])
+def test_activation_backward_matches_numerical_gradients(kind, rng):
+    z = rng.normal(size=(4, 5))
+    if kind == "relu":
+        z[np.abs(z) < 1e-3] = 0.5  # ReLU has no derivative at 0
+    da = rng.normal(size=z.shape)
+
+    def loss():
+        return float(np.sum(activation_forward(z, kind)[0] * da))
+
+    a, cache = activation_forward(z, kind)
+    dz = activation_backward(da, cache)
+    assert rel_error(dz, numerical_gradient(loss, z)) < 1e-6
+
+
+@pytest.mark.parametrize("kind", ["sigmoid", "tanh", "relu", "sign", "linear"])
+def test_activation_forward_is_the_elementwise_function(kind, rng):
+    z = rng.normal(size=(3, 4)).astype(np.float32)
+    buf = np.empty_like(z)
+    a, _ = activation_forward(z, kind, out=buf)
+    assert a is buf and a.dtype == np.float32
+    np.testing.assert_allclose(a, ACTIVATIONS[kind][0](z), rtol=1e-6)
+
+
+def test_activation_forward_softmax_rows_and_errors():
+    a, _ = activation_forward(np.array([[1000.0, 1001.0]]), "softmax")
+    np.testing.assert_allclose(a, [[0.26894142, 0.73105858]])
+    assert sorted(LAYER_ACTIVATIONS) == ["linear", "relu", "sigmoid", "sign", "softmax", "tanh"]
+    with pytest.raises(ValueError, match=r"activation_forward: unknown activation 'swish'; "
+                                         r"valid names: linear, relu"):
+        activation_forward(np.zeros(2), "swish")
+    _, cache = activation_forward(np.zeros((2, 3)), "relu")
+    with pytest.raises(ValueError, match=r"activation_backward: da has shape \(3, 2\) but the "
+                                         r"forward output had shape \(2, 3\)"):
+        activation_backward(np.zeros((3, 2)), cache)

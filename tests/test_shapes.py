@@ -5,7 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course_lib import conv_output_size, conv_params, dense_params, pool_output_size
+from course_lib import (
+    Conv2D,
+    Dense,
+    conv_output_size,
+    conv_params,
+    dense_params,
+    lenet5,
+    pool_output_size,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,16 +101,26 @@ def test_conv_params_lecture_numbers():
     assert conv_params(3, 3, 64) == 1_792  # VGG16's first layer
 
 
+def test_published_parameter_counts():
+    assert dense_params(784, 10) == Dense(10, input_dim=784).count_params() == 7_850
+    assert conv_params(5, 3, 10) == Conv2D(10, 5, input_shape=(32, 32, 3)).count_params() == 760
+    assert lenet5().count_params() == 61_706  # LeCun et al. (1998), as in Keras
+
+
 @given(n_in=st.integers(1, 300), n_out=st.integers(1, 300))
 def test_dense_params_counts_every_weight_and_bias(n_in, n_out):
-    weights, biases = np.zeros((n_out, n_in)), np.zeros(n_out)  # the layer's real arrays
-    assert dense_params(n_in, n_out) == weights.size + biases.size
+    layer = Dense(n_out, input_dim=n_in)  # the layer that allocates those arrays
+    assert dense_params(n_in, n_out) == layer.count_params()
+    layer.init_weights(np.random.default_rng(0))
+    assert dense_params(n_in, n_out) == sum(p.size for p in layer.params)
 
 
 @given(f=st.integers(1, 7), depth=st.integers(1, 16), k=st.integers(1, 16))
 def test_conv_params_counts_the_filter_bank(f, depth, k):
-    filters, biases = np.zeros((k, f, f, depth)), np.zeros(k)
-    assert conv_params(f, depth, k) == filters.size + biases.size
+    layer = Conv2D(k, f, input_shape=(f, f, depth))
+    assert conv_params(f, depth, k) == layer.count_params()
+    layer.init_weights(np.random.default_rng(0))
+    assert conv_params(f, depth, k) == sum(p.size for p in layer.params)
 
 
 def test_param_counts_reject_bad_sizes():

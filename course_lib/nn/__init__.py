@@ -9,8 +9,9 @@ Each layer holds its parameters, buffers and cache and calls a kernel of the flo
 - :mod:`.layers`: ``Dense``, ``Activation``, ``Dropout``, ``Flatten``;
 - :mod:`.conv_layers`: ``Conv2D``, ``MaxPooling2D``, ``AveragePooling2D``;
 - :mod:`.optimizers`: ``SGD``, ``RMSprop``;
-- :mod:`.model`: ``Sequential`` (compile, fit, evaluate, predict, summary);
-  :mod:`.training`: its history, progress bar and summary table;
+- :mod:`.model`: ``Sequential`` (layers, compile, forward and backward, summary);
+  :mod:`.fitting`: its loops over mini-batches (fit, one epoch, evaluate, predict);
+  :mod:`.training`: its fast losses, history, progress bar and summary table;
 - :mod:`.architectures`: ``lenet5()``, ``alexnet()``, ``vgg16()``.
 """
 
