@@ -157,8 +157,8 @@ def course(request, tmp_path_factory):
             if folder == FIRST:
                 looping, loop_cells[name] = _replace_first_solution(src, "while True: pass")
                 hand_in("loop", folder, name, looping)
-        loop = _run(["autograde", FIRST, "--student=loop", "--force",
-                     f"--Execute.timeout={LOOP_TIMEOUT}"], root, env, "autograde_loop",
+        loop = _run(["autograde", FIRST, "--student=loop", "--force"],
+                    root, dict(env, COURSE_CELL_TIMEOUT=str(LOOP_TIMEOUT)), "autograde_loop",
                     timings, f"autograde loop student (timeout {LOOP_TIMEOUT} s)")
     feedback = _run(["generate_feedback", "*", "--student=wrong", "--force"], root, env,
                     "feedback", timings, "generate_feedback (wrong student)")
@@ -286,11 +286,12 @@ def test_feedback_hides_hidden_tests_but_shows_messages(course, folder):
         leaked = sorted(h for h in hidden if h in text or h in text_tight)
         assert not leaked, f"feedback/wrong/{folder}/{stem}.html shows hidden tests: {leaked}"
 
-        # The check is meaningful: nbgrader's autograded notebook holds those lines ...
+        # The student's kernel never saw them: the autograded notebook holds none either ...
         graded = json.loads((course["root"] / "autograded" / "wrong" / folder / name)
                             .read_text())
         raw = _norm(json.dumps(graded["cells"], ensure_ascii=False).replace("\\n", "\n"))
-        assert not hidden or any(h in raw for h in hidden)
+        assert hidden and not [h for h in hidden if h in raw], \
+            f"autograded/wrong/{folder}/{name} holds hidden-test lines"
         # ... and the student still reads each failing test's message.
         for cell in graded["cells"]:
             if cell["cell_type"] == "code" and is_grade_cell(cell):
