@@ -3,14 +3,12 @@
 A grade cell's hidden region is a *judge specification*: a function decorated with
 :func:`judge` that asks the student's answers for data and asserts on it::
 
-    ### BEGIN HIDDEN TESTS
+    (hidden-test markers around)
     @judge
-    def truth_table_h_judge(student):
-        table = np.asarray(student.value("truth_table_h"), dtype=float).ravel()
-        assert table.shape == (4,), "Give four outputs, one per input row."
-        want = step(-10 + 12 * INPUTS[:, 0] + 5 * INPUTS[:, 1])
-        assert np.array_equal(table, want), "At least one row of your table is wrong."
-    ### END HIDDEN TESTS
+    def example_judge(student):
+        counts = student.value("example_counts")
+        assert len(counts) == 3, "Give one count per layer."
+        assert counts == [10, 20, 30], "At least one count is wrong."
 
 ``student.value(name)``, ``student.call(name, *args, **kwargs)`` and ``student.eval(expr)``
 return plain data (:mod:`.plain`); an exception the student's code raised is raised again
@@ -31,6 +29,8 @@ Where it runs:
 """
 
 import builtins
+import contextlib
+import io
 import json
 import os
 import select
@@ -339,8 +339,11 @@ def judge_notebook(source_nb, submission_nb, timeout=60):
     setup = setup_cells(source_nb)
     namespace = {"__name__": "__judge__"}
     os.environ.setdefault("MPLBACKEND", "Agg")
-    for source in setup:  # the instructor's imports and constants, in the grader
-        exec(compile(source, "<setup>", "exec"), namespace)  # noqa: S102
+    with contextlib.redirect_stdout(io.StringIO()):  # what setup prints is not the log's
+        for source in setup:  # the instructor's imports and constants, in the grader
+            exec(compile(source, "<setup>", "exec"), namespace)  # noqa: S102
+    if "matplotlib.pyplot" in sys.modules:  # a setup cell's figure, once per submission
+        sys.modules["matplotlib.pyplot"].close("all")
     student = RemoteStudent(setup, settings.get("taught", []), answer_cells(submission_nb),
                             timeout)
     try:

@@ -1,0 +1,207 @@
+"""The judge specifications of every source notebook, run as the grader runs them.
+
+For each notebook, :func:`course_lib.grading.judge.judge_notebook` runs every hidden region (a
+judge spec) in this process against plain data from a fresh sandboxed probe of a submission's
+answer cells:
+
+- the solution (the source notebook itself) passes every autograded cell;
+- the blank release (``nbgrader generate_assignment``, one per session) fails every one, each
+  as "Not answered yet";
+- the ``# WRONG: <line>`` answers fail every one;
+- an answer that imports the function it should write from course_lib (the notebook's
+  ``metadata.course.taught``) fails that exercise ("switched off"), although it passes with
+  nothing switched off.
+
+COURSE_QUICK=1, so the lab trains on its small subset.
+"""
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course_lib.grading.feedback import is_grade_cell, is_solution_cell, wrong_answer_source
+from course_lib.grading.judge import judge_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDERS = sorted(p.name for p in (ROOT / "notebooks").glob("*/") if any(p.glob("*.ipynb")))
+TIMEOUT = 180  # seconds per answer cell and per request (QUICK answers take < 30 s)
+
+# Answers that call the taught function instead of writing it: (folder, solution grade_id,
+# the whole answer cell). Each one is a correct answer while nothing is switched off.
+CHEATS = [
+    ("01_perceptron", "layer_forward",
+     "def layer_forward(W, b, x):\n"
+     "    from course_lib.dense import dense_forward\n"
+     "    if np.shape(W) != (len(b), len(x)) or np.ndim(x) != 1:\n"
+     "        raise ValueError(f'layer_forward: shapes {np.shape(W)}, {np.shape(b)}, '\n"
+     "                         f'{np.shape(x)} do not fit')\n"
+     "    return dense_forward(np.asarray(x)[None], W, b)[0][0]\n"),
+    ("02_activations_softmax", "softmax_stable",
+     "def softmax(z):\n"
+     "    from course_lib.losses import softmax as s\n"
+     "    return s(z)\n"),
+    ("02_activations_softmax", "softmax_stable", "from course_lib import softmax\n"),
+    ("02_activations_softmax", "cross_entropy_mean", "from course_lib import cross_entropy\n"),
+    ("02_activations_softmax", "one_hot_encode", "from course_lib import one_hot\n"),
+    ("03_architectures_params", "count_mlp_params",
+     "from course_lib import dense_params\n\n\n"
+     "def count_mlp_params(widths):\n"
+     "    if len(widths) < 2 or min(widths) < 1:\n"
+     "        raise ValueError(f'count_mlp_params: bad widths {widths}')\n"
+     "    return sum(dense_params(a, b) for a, b in zip(widths[:-1], widths[1:]))\n"),
+    ("03_architectures_params", "count_mlp_params",
+     "from course_lib.views.network import mlp_layer_params\n\n\n"
+     "def count_mlp_params(widths):\n"
+     "    return sum(mlp_layer_params(widths))\n"),
+    ("04_convolution", "output_size",
+     "from course_lib import conv_output_size\n\n\n"
+     "def output_size(n, f, stride=1, pad=0):\n"
+     "    try:\n"
+     "        return conv_output_size(n, f, stride, pad)\n"
+     "    except ValueError as err:\n"
+     "        raise ValueError(f'output_size: {err}') from None\n"),
+    ("04_convolution", "conv2d_slice",
+     "def conv2d_slice(x, w, stride=1, pad=0):\n"
+     "    from course_lib import conv2d\n"
+     "    return conv2d(x, w, stride=stride, pad=pad)\n"),
+    ("04_convolution", "conv2d_slice",
+     "from course_lib import conv2d_loops\n\n\n"
+     "def conv2d_slice(x, w, stride=1, pad=0):\n"
+     "    return conv2d_loops(x, w, stride=stride, pad=pad)\n"),
+    ("05_pooling_fc", "max_pool_slice",
+     "from course_lib import max_pool2d\n\n\n"
+     "def max_pool_slice(x, f=2, stride=2):\n"
+     "    return max_pool2d(x, f=f, stride=stride)\n"),
+    ("05_pooling_fc", "pooled_shape",
+     "def pooled_shape(shape, f, stride):\n"
+     "    from course_lib import pool_output_size\n"
+     "    return (pool_output_size(shape[0], f, stride), pool_output_size(shape[1], f, stride),\n"
+     "            shape[2])\n"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _quick(monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "1")
+
+
+def _source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _load(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _source_nb(folder):
+    return _load(ROOT / "notebooks" / folder / f"{folder}.ipynb")
+
+
+def _autograded(nb):
+    return [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
+            if c["cell_type"] == "code" and is_grade_cell(c)
+            and not c["metadata"]["nbgrader"].get("solution")]
+
+
+def _judge(source_nb, submission_nb):
+    verdicts, problems = judge_notebook(source_nb, submission_nb, timeout=TIMEOUT)
+    assert set(verdicts) == set(_autograded(source_nb)), "a grade cell was not judged"
+    assert not problems, problems
+    return verdicts
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory):
+    """The folder ``release/`` of a temporary copy of the course (every assignment)."""
+    root = tmp_path_factory.mktemp("judge_course")
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    env = dict(os.environ)
+    # nbgrader runs `alembic` (the gradebook's migrations) from PATH: put the venv first
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*",
+                           "--force"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return root / "release"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_solution_passes_every_autograded_cell(folder):
+    source = _source_nb(folder)
+    verdicts = _judge(source, source)
+    failed = {gid: v.message for gid, v in verdicts.items() if not v.passed}
+    assert not failed, f"{folder}: the solution fails {failed}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_blank_release_fails_every_autograded_cell(folder, release):
+    blank = _load(release / folder / f"{folder}.ipynb")
+    assert "BEGIN SOLUTION" not in json.dumps(blank), "the release still holds solutions"
+    verdicts = _judge(_source_nb(folder), blank)
+    wrong = {gid: v.message for gid, v in verdicts.items()
+             if v.passed or not v.message.startswith("Not answered yet")}
+    assert not wrong, f"{folder}: blank exercises that are not 'Not answered yet': {wrong}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_wrong_answers_fail_every_autograded_cell(folder):
+    source = _source_nb(folder)
+    wrong = copy.deepcopy(source)
+    for cell in wrong["cells"]:
+        if cell["cell_type"] == "code" and is_solution_cell(cell):
+            cell["source"] = wrong_answer_source(_source(cell))
+    verdicts = _judge(source, wrong)
+    passed = sorted(gid for gid, v in verdicts.items() if v.passed)
+    assert not passed, f"{folder}: the '# WRONG:' answers pass {passed}"
+
+
+def _graded_by(nb, solution_id):
+    """The grade ids of the autograded cells after the solution cell, up to the next one."""
+    ids, inside = [], False
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("solution"):
+            inside = meta.get("grade_id") == solution_id
+        elif inside and meta.get("grade"):
+            ids.append(meta["grade_id"])
+    return ids
+
+
+def test_every_taught_notebook_has_a_cheat():
+    taught = {f for f in FOLDERS if _source_nb(f)["metadata"].get("course", {}).get("taught")}
+    assert taught == {folder for folder, _, _ in CHEATS}
+
+
+@pytest.mark.parametrize("folder, solution_id, answer", CHEATS,
+                         ids=[f"{f}-{s}-{i}" for i, (f, s, _) in enumerate(CHEATS)])
+def test_calling_the_taught_function_fails_the_exercise(folder, solution_id, answer):
+    source = _source_nb(folder)
+    cheat = copy.deepcopy(source)
+    cell = next(c for c in cheat["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == solution_id)
+    cell["source"] = answer
+    graded = _graded_by(source, solution_id)
+    assert graded, f"no grade cell after {solution_id}"
+
+    open_source = copy.deepcopy(source)  # nothing switched off: the cheat is a right answer
+    open_source["metadata"]["course"]["taught"] = []
+    verdicts = _judge(open_source, cheat)
+    assert all(v.passed for v in verdicts.values()), (
+        f"the cheat should pass with nothing switched off: {verdicts}")
+
+    verdicts = _judge(source, cheat)
+    failed = {gid: v.message for gid, v in verdicts.items() if not v.passed}
+    assert failed, f"{solution_id}: an answer that calls course_lib passes"
+    assert set(failed) <= set(graded), f"other exercises fail too: {failed}"
+    # a part that never needs the taught function (layer_forward's own ValueError) may pass
+    assert all("switched off" in message for message in failed.values()), failed
