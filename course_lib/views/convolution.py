@@ -23,8 +23,7 @@ from .conv_geometry import (
 from .conv_step import conv_step_explorer, conv_step_state
 
 __all__ = ["window_count", "formula_text", "plot_positions", "plot_strides", "plot_image_grid",
-           "plot_volumes", "conv_step_explorer", "conv_step_state", "predict_reveal_explorer",
-           "plot_feature_maps"]
+           "plot_volumes", "conv_step_explorer", "conv_step_state", "predict_reveal_explorer"]
 
 
 def plot_image_grid(images, titles, suptitle, ncols=None, cmaps=None, size=2.6):
@@ -91,8 +90,3 @@ def plot_volumes(shapes, labels, title="A ConvNet: volumes and the layers betwee
     ax.set_title(title + "  (height x width x depth)")
     fig.tight_layout()
     return fig
-
-
-plot_feature_maps = plot_image_grid
-"""Old name of :func:`plot_image_grid`, kept only while notebook 04 still calls it (the
-feature maps of one layer are :func:`course_lib.views.cnn.plot_feature_maps`)."""
