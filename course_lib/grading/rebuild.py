@@ -46,7 +46,7 @@ def _locks(cell):
     return {k: meta.get(k) for k in ("grade", "solution", "locked", "points", "task")}
 
 
-def rebuild_submission(release_nb, submitted_nb):
+def rebuild_submission(release_nb, submitted_nb, source_nb=None):
     """The release with the student's answers, and what else the submission changed.
 
     Parameters
@@ -55,6 +55,9 @@ def rebuild_submission(release_nb, submitted_nb):
         The released notebook (trusted).
     submitted_nb : dict or None
         The student's notebook as parsed JSON (None if it was missing or not JSON).
+    source_nb : dict, optional
+        The source notebook: its locked cells (hidden tests included) replace the released
+        ones, so that nbgrader finds the checksums it stored and warns only about real edits.
 
     Returns
     -------
@@ -65,6 +68,13 @@ def rebuild_submission(release_nb, submitted_nb):
     """
     notebook = copy.deepcopy(release_nb)
     problems = []
+    if source_nb is not None:
+        locked = {_meta(c).get("grade_id"): _source(c) for c in source_nb["cells"]
+                  if _meta(c).get("locked") and not _meta(c).get("solution")}
+        for cell in notebook["cells"]:
+            gid = _meta(cell).get("grade_id")
+            if gid in locked and not _meta(cell).get("solution"):
+                cell["source"] = locked[gid]
     cells = submitted_nb.get("cells") if isinstance(submitted_nb, dict) else None
     if not isinstance(cells, list):
         return notebook, ["the notebook has no cells (graded as blank)"]
@@ -113,12 +123,16 @@ class RebuildFromRelease(NbGraderPreprocessor):
         import nbformat
         from nbgrader.coursedir import CourseDirectory
 
+        from .execute import source_notebook_path
+
         info = resources["nbgrader"]
         path = release_notebook_path(CourseDirectory(config=self.config), info["assignment"],
                                      info["notebook"])
         with open(path, encoding="utf-8") as f:
             release = json.load(f)
-        rebuilt, problems = rebuild_submission(release, json.loads(nbformat.writes(nb)))
+        with open(source_notebook_path(self.config, resources), encoding="utf-8") as f:
+            source = json.load(f)
+        rebuilt, problems = rebuild_submission(release, json.loads(nbformat.writes(nb)), source)
         for problem in problems:
             self.log.warning("%s student %s, %s/%s: %s", FLAG, info["student"],
                              info["assignment"], info["notebook"], problem)
