@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PORT ?= 8888
+# submissions graded at once by `make grade` (COURSE_DASK_SCHEDULER=tcp://HOST:8786 uses a cluster)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LAB_ARGS ?=
 # As root (containers, CI), JupyterLab refuses to start without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -59,9 +61,9 @@ endif
 publish: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_lib.grading.publish "$(DEST)"
 
-## grade: autograde each submission of submitted/ in its sandbox, write feedback/ and grades.csv
+## grade: grade submitted/ (JOBS at a time, each in its sandbox), write feedback/ and grades.csv
 grade: setup
-	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_lib.grading grade
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_lib.grading grade --jobs $(JOBS)
 
 ## strip: remove outputs and execution counts from the source notebooks
 strip: setup

@@ -1,25 +1,23 @@
 """``make grade``: every submission graded on its own, so that none can stop the class.
 
 For each ``submitted/STUDENT/ASSIGNMENT/`` folder: its notebooks are checked (a file that is not
-a notebook is graded as the blank release), copied to ``build/grading/submitted/`` (what the
-students handed in is never changed), and autograded by one ``nbgrader autograde --student``
-process with a time limit; its feedback is generated the same way. A submission that needs a
-person (a changed locked cell, a hung or killed answer, a crash of nbgrader) is listed at the
-end with the reason, after ``grades.csv`` has been written for everyone gradable; the command
-then exits with status 1.
+a notebook is graded as the blank release) and copied to ``build/grading/submitted/`` (what the
+students handed in is never changed); a grading unit (:mod:`.unit`) autogrades it and writes its
+feedback in a temporary course, ``--jobs N`` units at a time or on a Dask cluster
+(:mod:`.parallel`), and this process merges each result into the course's gradebook. A
+submission that needs a person (a changed locked cell, a hung or killed answer, a crash of
+nbgrader) is listed at the end with the reason, after ``grades.csv`` has been written for
+everyone gradable; the command then exits with status 1.
 """
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .rebuild import FLAG
 from .sandbox import SandboxUnavailable, require_sandbox, sandbox_enabled
 
 __all__ = ["Submission", "find_submissions", "grade_all", "main", "STAGING"]
@@ -34,6 +32,7 @@ class Submission:
     problems: list = field(default_factory=list)
     seconds: float = 0.0
     graded: bool = False
+    score: float = None
 
 
 def find_submissions(root, assignments=None):
@@ -82,16 +81,7 @@ def _stage(root, sub):
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             sub.problems.append(f"{nb.name} is not a valid notebook (graded as blank)")
             shutil.copy(nb, theirs)
-
-
-def _flags(log):
-    """The problems that the grading steps logged (``course-flag: [student S, A/N: ]text``)."""
-    found = []
-    for line in log.splitlines():
-        if FLAG in line:
-            text = line.split(FLAG, 1)[1].strip()
-            found.append(re.sub(r"^student [^,]*, [^:]*: ", "", text))
-    return found
+    return dest
 
 
 def _known_assignments(root):
@@ -105,29 +95,44 @@ def _known_assignments(root):
         return {a.name for a in gb.assignments}
 
 
-def grade_one(root, sub, timeout):
-    """Autograde and write feedback for one submission; record what needs a person."""
-    start = time.perf_counter()
-    _stage(root, sub)
-    config = f"--CourseDirectory.submitted_directory={STAGING}"
-    code, log = _nbgrader(root, "autograde", sub.assignment, "--student", sub.student,
-                          "--force", config, timeout=timeout)
-    sub.problems += _flags(log)
-    if code != 0:
-        last = [line for line in log.splitlines() if line.strip()][-3:]
-        sub.problems.append(f"autograde failed (exit {code}): " + " | ".join(last)[-400:])
-    else:
-        sub.graded = True
-        code, log = _nbgrader(root, "generate_feedback", sub.assignment, "--student",
-                              sub.student, "--force", timeout=timeout)
-        if code != 0:
-            sub.problems.append(f"generate_feedback failed (exit {code})")
-    sub.seconds = time.perf_counter() - start
-    return sub
+def _merge(root, sub, result, manual):
+    """Record one unit's result in the course (gradebook, autograded/, feedback/)."""
+    import warnings
+
+    from .unit import merge_result
+
+    sub.problems += result.get("problems", [])
+    sub.seconds = result.get("seconds", 0.0)
+    if not result.get("ok"):
+        if not result.get("problems"):
+            last = [ln for ln in result.get("log", "").splitlines() if ln.strip()][-3:]
+            sub.problems.append("autograde failed: " + " | ".join(last)[-400:])
+        return
+    with warnings.catch_warnings():  # nbgrader's own add_submission warns about its session
+        warnings.simplefilter("ignore")
+        if merge_result(root, result):
+            manual.append(sub)
+    sub.graded, sub.score = True, result["grades"]["score"]
 
 
-def grade_all(root, assignments=None, timeout=3600, out=sys.stdout):
-    """Grade every submission, export grades.csv, print what needs a person."""
+def _jobs(root, subs, template):
+    from .unit import make_payload
+
+    by_key = {(s.student, s.assignment): s for s in subs}
+
+    def payload(job):
+        sub = by_key[(job["student"], job["assignment"])]
+        return make_payload(root, sub.student, sub.assignment, _stage(root, sub), template)
+
+    return [{"student": s.student, "assignment": s.assignment} for s in subs], payload
+
+
+def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, client=None):
+    """Grade every submission with ``jobs`` workers (or a Dask ``client``), export grades.csv,
+    print a summary per assignment and what needs a person."""
+    from .parallel import run_units
+    from .report import progress, summary
+
     root = Path(root)
     if sandbox_enabled():
         require_sandbox()
@@ -136,14 +141,26 @@ def grade_all(root, assignments=None, timeout=3600, out=sys.stdout):
         if not (root / "release" / assignment).is_dir() or assignment not in known:
             _nbgrader(root, "generate_assignment", assignment, "--force", timeout=timeout)
     subs = find_submissions(root, assignments)
-    for i, sub in enumerate(subs, 1):
-        grade_one(root, sub, timeout)
-        state = "needs a person" if sub.problems else "graded"
-        print(f"[{i}/{len(subs)}] {sub.student} {sub.assignment}: {state} "
-              f"({sub.seconds:.1f} s)", file=out, flush=True)
+    from .unit import make_template
+
+    (root / "build").mkdir(exist_ok=True)
+    template = make_template(root, root / "build" / "gradebook-template.db")
+    todo, payload = _jobs(root, subs, template)
+    by_key, manual = {(s.student, s.assignment): s for s in subs}, []
+    with progress(len(subs)) as bar:
+        def on_result(result):
+            sub = by_key[(result["student"], result["assignment"])]
+            _merge(root, sub, result, manual)
+            bar.done(bool(sub.problems))
+
+        run_units(todo, payload, workers=jobs, client=client, on_result=on_result)
+    for sub in manual:  # feedback with the manual grades that only this gradebook has
+        _nbgrader(root, "generate_feedback", sub.assignment, "--student", sub.student,
+                  "--force", timeout=timeout)
     code, log = _nbgrader(root, "export", timeout=timeout)
     if code != 0:
         print(f"nbgrader export failed:\n{log[-2000:]}", file=out)
+    print(summary(subs), file=out)
     flagged = [s for s in subs if s.problems]
     if flagged:
         print(f"\n{len(flagged)} submission(s) need a person:", file=out)
@@ -154,12 +171,24 @@ def grade_all(root, assignments=None, timeout=3600, out=sys.stdout):
 
 
 def main(argv=None):
-    """``python -m course_lib.grading grade [ASSIGNMENT ...]``."""
-    argv = sys.argv[1:] if argv is None else argv
+    """``python -m course_lib.grading grade [--jobs N] [ASSIGNMENT ...]``."""
+    import argparse
+
+    from .parallel import SCHEDULER_ENV, SchedulerUnreachable, connect
+
+    parser = argparse.ArgumentParser(prog="python -m course_lib.grading grade")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="submissions graded at once (default: the number of cores)")
+    parser.add_argument("assignments", nargs="*")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     root = Path(os.environ.get("COURSE_ROOT", os.getcwd()))
     try:
-        subs = grade_all(root, assignments=argv or None)
-    except SandboxUnavailable as err:
+        client = connect(os.environ[SCHEDULER_ENV]) if os.environ.get(SCHEDULER_ENV) else None
+        subs = grade_all(root, assignments=args.assignments or None, jobs=args.jobs,
+                         client=client)
+    except (SandboxUnavailable, SchedulerUnreachable) as err:
         print(f"make grade: {err}", file=sys.stderr)
         return 2
+    if client is not None:
+        client.close()
     return 1 if any(s.problems for s in subs) else 0

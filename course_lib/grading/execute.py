@@ -15,6 +15,7 @@ grade`` and the formgrader's Autograde button both use it:
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         env = kw.get("env")
         if env is not None:
             env.pop("JPY_PARENT_PID", None)  # else ipykernel exits in the new PID namespace
+        if self.sandbox is not None:  # the kernel's own banner is not the grader's log
+            kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def _async_interrupt_kernel(self):

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-__all__ = ["rebuild_submission", "RebuildFromRelease", "FLAG", "release_notebook_path"]
+__all__ = ["rebuild_submission", "RebuildFromRelease", "FLAG", "flagged_lines",
+           "release_notebook_path"]
 
 FLAG = "course-flag:"  # log lines a person must read start with this (make grade lists them)
 
@@ -108,6 +109,14 @@ def rebuild_submission(release_nb, submitted_nb, source_nb=None):
         elif _visible(theirs) != _visible(cell) or _locks(theirs) != _locks(cell):
             problems.append(f"locked cell {gid!r} was changed (the released cell is graded)")
     return notebook, problems
+
+
+def flagged_lines(log):
+    """The problems a grading log reports (``course-flag: [student S, A/N: ]text`` lines)."""
+    import re
+
+    return [re.sub(r"^student [^,]*, [^:]*: ", "", line.split(FLAG, 1)[1].strip())
+            for line in log.splitlines() if FLAG in line]
 
 
 def release_notebook_path(coursedir, assignment, notebook):
