@@ -8,7 +8,7 @@ from .shapes import check_int
 __all__ = ["softmax", "one_hot", "as_labels", "cross_entropy", "softmax_cross_entropy_gradient"]
 
 EPS = 1e-7
-"""Probabilities are clipped to [EPS, 1] before the log (Keras uses the same epsilon)."""
+"""Probabilities are clipped to [EPS, 1] before the log (Keras clips to [EPS, 1 - EPS])."""
 
 
 def softmax(z, axis=-1):

@@ -35,6 +35,7 @@ __all__ = [
     "check_raises",
     "output_hashes",
     "require_answer",
+    "require_function",
     "CORRECT",
     "NOT_YET",
 ]
@@ -167,10 +168,46 @@ def require_answer(value, exercise):
     >>> require_answer(None, "Exercise 1")
     Traceback (most recent call last):
     ...
-    NotImplementedError: Exercise 1 is not answered yet.
+    NotImplementedError: Exercise 1 is not answered yet: write your answer in its cell and run it.
     """
     if _is_blank(value):
-        raise NotImplementedError(f"{exercise} is not answered yet.")
+        raise _Blank(f"{exercise} is not answered yet: write your answer in its cell and run it.")
+
+
+class _Blank(NotImplementedError):
+    """A blank exercise: Jupyter shows one line naming it, no library frames."""
+
+    def _render_traceback_(self):  # IPython's hook for an exception's own traceback
+        return [f"NotImplementedError: {self}"]
+
+
+_Blank.__name__ = _Blank.__qualname__ = "NotImplementedError"  # what nbgrader and tests read
+_Blank.__module__ = "builtins"
+
+
+def require_function(func, exercise, *args):
+    """Raise ``NotImplementedError`` (one line) when ``func(*args)`` is still blank.
+
+    For grade cells of function exercises: a written function's result and its own errors are
+    the hidden tests' business, so nothing is printed.
+
+    Examples
+    --------
+    >>> require_function(abs, "Exercise 3", -1)
+    >>> def blank(x):
+    ...     raise NotImplementedError()
+    >>> require_function(blank, "Exercise 3", 1)
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: Exercise 3 is not answered yet: write your answer in its cell and run it.
+    """
+    try:
+        func(*args)
+    except NotImplementedError:
+        raise _Blank(f"{exercise} is not answered yet: write your answer in its cell and run "
+                     "it.") from None
+    except Exception:  # noqa: BLE001, S110 (answered: the hidden tests judge its errors)
+        pass
 
 
 def _call_student(func, args, case):

@@ -281,7 +281,7 @@ def layer_explorer(model, title="model"):
             f"<b>{r['name']}</b> ({r['kind']}): output shape "
             f"{' x '.join(map(str, r['output_shape']))}; parameters {formula}{share}.")
         fig = plot_params_per_layer([x["name"] for x in rows], [x["params"] for x in rows],
-                                    title, highlight=layer.value)
+                                    title, highlight=layer.value, log=True)
         image.value = png_bytes(fig, dpi=70)
 
     layer.observe(update, names="value")
