@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PORT ?= 8888
+HUB_PORT ?= 8000
 # submissions graded at once by `make grade` (COURSE_DASK_SCHEDULER=tcp://HOST:8786 uses a cluster)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LAB_ARGS ?=
 # As root (containers, CI), JupyterLab refuses to start without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test lint data bench release publish grade strip clean
+.PHONY: setup lab test lint data bench release publish grade strip clean hub
 
 setup: $(STAMP)
 
@@ -68,6 +69,10 @@ grade: setup
 ## strip: remove outputs and execution counts from the source notebooks
 strip: setup
 	$(BIN)/nbstripout --keep-id notebooks/*/*.ipynb
+
+## hub: the course's JupyterHub on 127.0.0.1:$(HUB_PORT) for a try (as root; deploy/README.md)
+hub: setup
+	$(PY) deploy/hub.py --port $(HUB_PORT)
 
 clean:
 	rm -rf release submitted autograded feedback exchange gradebook.db grades.csv build .pytest_cache

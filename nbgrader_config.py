@@ -34,9 +34,13 @@ c.CourseDirectory.ignore = [
 ]
 
 # The default exchange (/usr/local/share/nbgrader/exchange) is not writable on most machines:
-# keep it inside the course, created on first use.
-c.Exchange.root = os.path.join(ROOT, "exchange")
-os.makedirs(c.Exchange.root, exist_ok=True)
+# keep it inside the course, created on first use. On a JupyterHub (deploy/) every user's
+# server and the formgrader get COURSE_EXCHANGE: the class's shared exchange folder.
+if os.environ.get("COURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["COURSE_EXCHANGE"]
+else:
+    c.Exchange.root = os.path.join(ROOT, "exchange")
+    os.makedirs(c.Exchange.root, exist_ok=True)
 
 # Per-cell time limit while autograding: each source notebook sets its own in
 # metadata.course.cell_timeout (60 s where nothing trains, more for the lab);
