@@ -1,0 +1,53 @@
+"""The lecture's 100-epoch curves: the stored file and a QUICK smoke test of the script."""
+
+import json
+
+import pytest
+
+from course_lib.nn import lecture_curves
+from course_lib.nn.lecture_curves import LAYERS, LECTURE_CURVES, build, load_curves, main
+
+
+@pytest.mark.parametrize("name,params", [("model 1", 7_960), ("model 2", 397_510),
+                                         ("model 4", 545_810)])
+def test_the_lab_models(name, params):
+    model = build(name)
+    assert model.count_params() == params
+    assert [type(layer).__name__ for layer in model.layers].count("Dropout") == (
+        2 if name == "model 4" else 0)
+
+
+def test_unknown_model_is_refused():
+    with pytest.raises(ValueError, match="build: the lab's models"):
+        build("model 3")
+
+
+def test_stored_file_has_the_lecture_settings():
+    stored = load_curves()
+    if stored["settings"]["epochs"] != 100:
+        pytest.skip("the stored curves are a --quick placeholder: run "
+                    "python -m course_lib.nn.lecture_curves (about an hour on 2 cores)")
+    assert stored["settings"]["epochs"] == 100 and stored["settings"]["batch"] == 256
+    assert stored["settings"]["train_images"] == 60_000
+    assert LECTURE_CURVES.stat().st_size < 100_000
+    for name in LAYERS:
+        curves = stored["curves"][name]
+        assert all(len(curves[k]) == 100 for k in ("loss", "val_loss", "accuracy",
+                                                   "val_accuracy"))
+        assert stored["seconds"][name] > 0
+    # what notebook 07 says about the curves: model 2 over-fits (its test loss rises again
+    # after its lowest point while its training loss keeps falling), model 4 much less
+    m2, m4 = stored["curves"]["model 2"], stored["curves"]["model 4"]
+    assert m2["val_loss"][-1] > 1.5 * min(m2["val_loss"]) and m2["loss"][-1] < m2["loss"][10]
+    assert (m4["val_loss"][-1] - m4["loss"][-1]) < (m2["val_loss"][-1] - m2["loss"][-1])
+
+
+def test_quick_run_of_the_script(tmp_path, monkeypatch):
+    out = tmp_path / "curves.json"
+    monkeypatch.setattr(lecture_curves, "LAYERS", {"model 1": LAYERS["model 1"]})
+    result = main(["--quick", "--out", str(out), "--batch", "500"])
+    stored = json.loads(out.read_text())
+    assert stored == result
+    assert stored["settings"] == {"epochs": 2, "batch": 500, "optimizer": "RMSprop()", "seed": 0,
+                                  "train_images": 2000, "test_images": 10_000}
+    assert len(stored["curves"]["model 1"]["val_loss"]) == 2
