@@ -1,6 +1,6 @@
 """The judge specifications of every source notebook, run as the grader runs them.
 
-For each notebook, :func:`course_lib.grading.judge.judge_notebook` runs every hidden region (a
+For each notebook, :func:`course_lib.grading.specs.judge_notebook` runs every hidden region (a
 judge spec) in this process against plain data from a fresh sandboxed probe of a submission's
 answer cells:
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from course_lib.grading.feedback import is_grade_cell, is_solution_cell, wrong_answer_source
-from course_lib.grading.judge import judge_notebook
+from course_lib.grading.specs import judge_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = sorted(p.name for p in (ROOT / "notebooks").glob("*/") if any(p.glob("*.ipynb")))

@@ -136,6 +136,10 @@ def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, c
     root = Path(root)
     if sandbox_enabled():
         require_sandbox()
+    if client is None:  # N kernels at once: share the cores instead of oversubscribing BLAS
+        threads = str(max(1, (os.cpu_count() or 1) // max(1, jobs or os.cpu_count() or 1)))
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, threads)
     known = _known_assignments(root)
     for assignment in sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir()):
         if not (root / "release" / assignment).is_dir() or assignment not in known:

@@ -177,8 +177,8 @@ class JudgeGradeCells(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from nbformat.v4 import new_output
 
-        from .judge import judge_notebook
         from .rebuild import FLAG
+        from .specs import judge_notebook
 
         with open(source_notebook_path(self.config, resources), encoding="utf-8") as f:
             source = json.load(f)

@@ -19,7 +19,8 @@ import re
 
 __all__ = [
     "BEGIN_SOLUTION", "END_SOLUTION", "BEGIN_HIDDEN", "END_HIDDEN", "HIDDEN_NOTE",
-    "nbgrader_meta", "is_grade_cell", "is_solution_cell", "replace_regions", "split_regions",
+    "cell_source", "nbgrader_meta", "is_grade_cell", "is_solution_cell", "replace_regions",
+    "split_regions",
     "region_lines",
     "telling_lines", "hidden_test_lines", "solution_lines", "wrong_answer_source",
     "redact_hidden_tests", "RedactHiddenTests",
@@ -33,7 +34,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _MIN_TELLING = 8  # shorter lines (")", "else:", "x = 1") say nothing and occur everywhere
 
 
-def _source(cell):
+def cell_source(cell):
+    """A cell's source as one string (nbformat allows a list of lines)."""
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -140,7 +142,7 @@ def region_lines(nb, begin, end, cell_filter=None):
     lines = []
     for cell in nb["cells"]:
         if cell_filter is None or cell_filter(cell):
-            for region in split_regions(_source(cell), begin, end)[1]:
+            for region in split_regions(cell_source(cell), begin, end)[1]:
                 lines.extend(_norm(line) for line in region)
     return lines
 
@@ -148,7 +150,7 @@ def region_lines(nb, begin, end, cell_filter=None):
 def _visible_lines(nb, begin, end):
     seen = set()
     for cell in nb["cells"]:
-        seen.update(_norm(line) for line in split_regions(_source(cell), begin, end)[0])
+        seen.update(_norm(line) for line in split_regions(cell_source(cell), begin, end)[0])
     return seen
 
 
@@ -224,10 +226,10 @@ def _scrub(text, leaks):
 
 def _scrub_output(output, leaks):
     if "text" in output:
-        output["text"] = _scrub(_source({"source": output["text"]}), leaks)
+        output["text"] = _scrub(cell_source({"source": output["text"]}), leaks)
     for key, value in list(output.get("data", {}).items()):
         if key.startswith("text/") or key == "application/json":
-            output["data"][key] = _scrub(_source({"source": value}), leaks)
+            output["data"][key] = _scrub(cell_source({"source": value}), leaks)
     if output.get("output_type") == "error":
         output["evalue"] = _scrub(output.get("evalue", ""), leaks)
         output["traceback"] = [_scrub(line, leaks) for line in output.get("traceback", [])]
@@ -254,7 +256,7 @@ def redact_hidden_tests(nb):
     """
     leaks = hidden_test_lines(nb)
     for cell in nb["cells"]:
-        source = _source(cell)
+        source = cell_source(cell)
         if BEGIN_HIDDEN in source:
             cell["source"] = replace_regions(source, BEGIN_HIDDEN, END_HIDDEN,
                                              lambda _lines, indent: [indent + HIDDEN_NOTE])

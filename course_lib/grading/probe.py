@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import traceback
+import types
 
 from .plain import to_plain
 
@@ -32,26 +33,49 @@ TAUGHT_MESSAGE = ("{name} from course_lib is switched off while your exercise is
                   "this exercise asks you to write it yourself.")
 
 
-def _switched_off(name):
-    def switched_off(*args, **kwargs):
-        raise RuntimeError(TAUGHT_MESSAGE.format(name=name))
+def _stub_code(name):
+    """A code object that raises "write it yourself" (no closure, so it fits any function)."""
+    ns = {}
+    message = TAUGHT_MESSAGE.format(name=name)
+    exec(f"def {name}(*args, **kwargs):\n    raise RuntimeError({message!r})", ns)  # noqa: S102
+    return ns[name].__code__
 
-    switched_off.__name__ = name
-    return switched_off
+
+def _rewrite_source(module, attr):
+    """Replace ``def attr`` in the module's file, when the file is this sandbox's own copy."""
+    import ast
+
+    path = getattr(module, "__file__", None)
+    if not path or not os.access(path, os.W_OK):
+        return
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    message = TAUGHT_MESSAGE.format(name=attr)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == attr:
+            node.body = ast.parse(f"raise RuntimeError({message!r})").body
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(ast.unparse(tree))
 
 
 def switch_off(dotted_names, namespace):
-    """Replace each taught function, wherever course_lib or ``namespace`` holds it."""
+    """Switch each taught function off everywhere: its code object is replaced (so every
+    reference to it raises), and so is its source when course_lib is this sandbox's private
+    copy (so that reloading or executing the module's file brings back no answer)."""
     for dotted in dotted_names:
         module_name, _, attr = dotted.rpartition(".")
-        original = getattr(importlib.import_module(module_name), attr)
-        stub = _switched_off(attr)
-        holders = [m for n, m in list(sys.modules.items())
-                   if n == "course_lib" or n.startswith("course_lib.")]
-        for holder in holders:
-            for key, value in list(vars(holder).items()):
-                if value is original:
-                    setattr(holder, key, stub)
+        module = importlib.import_module(module_name)
+        original = getattr(module, attr)
+        _rewrite_source(module, attr)
+        if hasattr(original, "__code__") and not original.__closure__:
+            original.__code__ = _stub_code(attr)
+            continue
+        stub = types.FunctionType(_stub_code(attr), {}, attr)  # not a plain function: rebind
+        for name, holder in list(sys.modules.items()):
+            if name == "course_lib" or name.startswith("course_lib."):
+                for key, value in list(vars(holder).items()):
+                    if value is original:
+                        setattr(holder, key, stub)
         for key, value in list(namespace.items()):
             if value is original:
                 namespace[key] = stub

@@ -106,12 +106,15 @@ class Sandbox:
         Limits in bytes (default from ``COURSE_SANDBOX_MEMORY_MB`` / ``COURSE_SANDBOX_FSIZE_MB``).
     nproc : int, optional
         At most this many processes and threads (default ``COURSE_SANDBOX_NPROC`` or 256).
+    own_library : bool, default False
+        Give the sandbox its own writable copy of course_lib (the judge switches the taught
+        functions off in it, on disk too).
 
     Use as a context manager; :meth:`argv` wraps a command. Leaving the context deletes the
     scratch folder, so nothing the submission wrote survives.
     """
 
-    def __init__(self, source=None, memory=None, fsize=None, nproc=None):
+    def __init__(self, source=None, memory=None, fsize=None, nproc=None, own_library=False):
         self.bwrap = require_sandbox()
         self.memory = memory or _mb_env("COURSE_SANDBOX_MEMORY_MB", 3072)
         self.fsize = fsize or _mb_env("COURSE_SANDBOX_FSIZE_MB", 256)
@@ -126,6 +129,13 @@ class Sandbox:
         else:
             self.work.mkdir()
         self.cgroup = self._make_cgroup()
+        self.library = None
+        if own_library:  # a private, writable copy of course_lib (the judge's switch-off)
+            import course_lib
+
+            self.library = self.root / "course_lib"
+            shutil.copytree(Path(course_lib.__file__).resolve().parent, self.library,
+                            ignore=shutil.ignore_patterns("__pycache__"))
 
     def _make_cgroup(self):
         if os.geteuid() != 0 or not os.access(_CGROUP_PIDS, os.W_OK):
@@ -178,6 +188,11 @@ class Sandbox:
                 args += ["--ro-bind", str(host), str(host)]
         for path in _python_paths():
             args += ["--ro-bind", path, path]
+        if self.library is not None:
+            import course_lib
+
+            args += ["--bind", str(self.library),
+                     str(Path(course_lib.__file__).resolve().parent)]
         mnist = _mnist_dir()
         if mnist is not None:
             args += ["--ro-bind", str(mnist), INSIDE_MNIST]

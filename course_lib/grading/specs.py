@@ -1,0 +1,117 @@
+"""Judging a notebook: the source notebook's specs, run against a submission's answers.
+
+The grader reads the *source* notebook (trusted): its setup cells (the first code cell and the
+cells tagged ``judge-setup``) and, for each autograded cell, its hidden region, a
+:func:`~.judge.judge` spec. :func:`judge_notebook` runs every spec in this process against a
+:class:`~.remote.RemoteStudent` holding the submission's answer cells.
+"""
+
+import contextlib
+import io
+import os
+import sys
+
+import numpy as np
+
+from .feedback import BEGIN_HIDDEN, END_HIDDEN, cell_source, nbgrader_meta, split_regions
+from .judge import JudgeTimeout, NotAnswered, StudentError
+from .remote import RemoteStudent
+
+__all__ = ["Verdict", "run_spec", "setup_cells", "hidden_specs", "answer_cells",
+           "judge_notebook", "SETUP_TAG"]
+
+
+class Verdict:
+    """A grade cell's verdict: passed, and the message for the student."""
+
+    def __init__(self, passed, message):
+        self.passed, self.message = bool(passed), str(message)
+
+    def __repr__(self):
+        return f"Verdict({self.passed}, {self.message!r})"
+
+
+def run_spec(spec_source, namespace, student):
+    """Run one grade cell's hidden region (a :func:`judge` spec) against ``student``."""
+    specs = []
+    ns = dict(namespace)
+    ns["judge"] = lambda fn: specs.append(fn) or fn
+    ns["judge_rng"] = np.random.default_rng()
+    try:
+        exec(compile(spec_source, "<judge spec>", "exec"), ns)  # noqa: S102 (the instructor's)
+    except Exception as err:
+        return Verdict(False, f"This test's judge specification is broken ({type(err).__name__})"
+                              ": ask your instructor.")
+    if not specs:
+        return Verdict(False, "This test has no judge specification: ask your instructor.")
+    try:
+        for spec in specs:
+            spec(student)
+    except NotAnswered as err:
+        return Verdict(False, f"Not answered yet: {err}")
+    except JudgeTimeout as err:
+        return Verdict(False, f"Stopped: {err}.")
+    except AssertionError as err:
+        return Verdict(False, str(err) or "A check of this exercise failed.")
+    except StudentError as err:
+        return Verdict(False, f"Your code raised {err}")
+    except Exception as err:  # the spec met an answer of the wrong kind
+        return Verdict(False, f"Your answer could not be checked ({type(err).__name__}: "
+                              f"{str(err)[:300]}).")
+    return Verdict(True, "Passed.")
+
+
+SETUP_TAG = "judge-setup"
+
+
+def setup_cells(source_nb):
+    """The source notebook's setup cells: the first code cell and those tagged judge-setup."""
+    codes = [c for c in source_nb["cells"] if c.get("cell_type") == "code"]
+    return [cell_source(c) for i, c in enumerate(codes)
+            if i == 0 or SETUP_TAG in c.get("metadata", {}).get("tags", [])]
+
+
+def hidden_specs(source_nb):
+    """``{grade_id: hidden region}`` of the source notebook's autograded code cells."""
+    specs = {}
+    for cell in source_nb["cells"]:
+        meta = nbgrader_meta(cell)
+        if cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"):
+            regions = split_regions(cell_source(cell), BEGIN_HIDDEN, END_HIDDEN)[1]
+            specs[meta["grade_id"]] = "\n".join("\n".join(r) for r in regions)
+    return specs
+
+
+def answer_cells(submission_nb):
+    """The student's code answer cells (nbgrader solution cells), in notebook order."""
+    return [cell_source(c) for c in submission_nb["cells"]
+            if c.get("cell_type") == "code" and nbgrader_meta(c).get("solution")]
+
+
+def judge_notebook(source_nb, submission_nb, timeout=60):
+    """Judge every autograded cell of a submission against the source notebook's specs.
+
+    Returns
+    -------
+    verdicts : dict
+        ``{grade_id: Verdict}`` for every autograded code cell of the source notebook.
+    problems : list of str
+        What a person should look at (an answer cell that hung or killed its process).
+    """
+    settings = source_nb.get("metadata", {}).get("course", {})
+    setup = setup_cells(source_nb)
+    namespace = {"__name__": "__judge__"}
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    with contextlib.redirect_stdout(io.StringIO()):  # what setup prints is not the log's
+        for source in setup:  # the instructor's imports and constants, in the grader
+            exec(compile(source, "<setup>", "exec"), namespace)  # noqa: S102
+    if "matplotlib.pyplot" in sys.modules:  # a setup cell's figure, once per submission
+        sys.modules["matplotlib.pyplot"].close("all")
+    student = RemoteStudent(setup, settings.get("taught", []), answer_cells(submission_nb),
+                            timeout)
+    try:
+        verdicts = {gid: run_spec(spec, namespace, student)
+                    for gid, spec in hidden_specs(source_nb).items()}
+    finally:
+        student.close()
+    return verdicts, [reason for _cell, reason in student.problems]
