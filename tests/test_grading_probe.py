@@ -3,7 +3,6 @@ re-import, execution of the module's file or garbage-collector search brings one
 
 import shutil
 
-import numpy as np
 import pytest
 
 from course_lib.grading.remote import RemoteStudent
