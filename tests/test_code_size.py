@@ -10,16 +10,6 @@ LIB = Path(__file__).resolve().parents[1] / "course_lib"
 MAX_FUNCTION_LINES = 50
 MAX_MODULE_LINES = 300
 
-# Files of course_lib/grading over a limit while grading/ is being reworked (checks.py is being
-# split into judge, sandbox, ...). Only grading files may be listed, and each entry must still
-# be over its limit: the last test says when one can go.
-EXCLUDED = {
-    "course_lib/grading/checks.py": ("module",),
-    "course_lib/grading/judge.py": ("module",),
-    "course_lib/grading/publish.py": ("module", "functions"),
-}
-
-
 def _docstring_lines(node):
     body = node.body
     if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
@@ -59,8 +49,6 @@ def _rel(path):
 
 @pytest.mark.parametrize("path", _modules(), ids=_rel)
 def test_functions_are_at_most_50_lines(path):
-    if "functions" in EXCLUDED.get(_rel(path), ()):
-        pytest.skip("excluded: course_lib/grading is being reworked")
     long = [(name, n) for name, n in function_sizes(path.read_text()) if n > MAX_FUNCTION_LINES]
     assert not long, (f"{_rel(path)}: functions over {MAX_FUNCTION_LINES} lines (docstring not "
                       f"counted): {long}. Split them into smaller functions.")
@@ -68,25 +56,9 @@ def test_functions_are_at_most_50_lines(path):
 
 @pytest.mark.parametrize("path", _modules(), ids=_rel)
 def test_modules_are_at_most_300_lines(path):
-    if "module" in EXCLUDED.get(_rel(path), ()):
-        pytest.skip("excluded: course_lib/grading is being reworked")
     n = len(path.read_text().splitlines())
     assert n <= MAX_MODULE_LINES, (f"{_rel(path)} has {n} lines (at most {MAX_MODULE_LINES}): "
                                    "split it into modules named after concepts.")
-
-
-def test_exclusions_are_only_in_grading_and_still_needed():
-    for rel, limits in EXCLUDED.items():
-        assert rel.startswith("course_lib/grading/"), rel
-        if not (LIB.parent / rel).exists():
-            continue  # not written yet, or renamed: the entry can go
-        source = (LIB.parent / rel).read_text()
-        if "module" in limits:
-            assert len(source.splitlines()) > MAX_MODULE_LINES, (
-                f"{rel} is within {MAX_MODULE_LINES} lines now: remove it from EXCLUDED")
-        if "functions" in limits:
-            assert max(n for _, n in function_sizes(source)) > MAX_FUNCTION_LINES, (
-                f"{rel} has no function over {MAX_FUNCTION_LINES} lines: remove it from EXCLUDED")
 
 
 def test_the_measure_leaves_out_the_docstring_and_counts_nested_functions():
