@@ -1,6 +1,5 @@
-"""course_lib.grading: hidden tests removed from feedback, and the notebook-convention parsers."""
+"""course_lib.grading.feedback: hidden tests removed from the feedback students see."""
 
-import pytest
 
 from course_lib.grading.feedback import (
     HIDDEN_NOTE,
@@ -8,8 +7,6 @@ from course_lib.grading.feedback import (
     hidden_test_lines,
     redact_hidden_tests,
     solution_lines,
-    split_regions,
-    wrong_answer_source,
 )
 
 GRADE = {"nbgrader": {"grade": True, "grade_id": "n_test", "locked": True, "points": 1,
@@ -85,27 +82,3 @@ def test_secret_lines():
     # a line that also appears outside the regions gives nothing away
     nb["cells"][3]["source"] = "n_params = 784 * 10"
     assert solution_lines(nb) == set()
-
-
-def test_split_regions_errors():
-    assert split_regions("a\nb", "BEGIN X", "END X") == (["a", "b"], [])
-    with pytest.raises(ValueError, match="never closed"):
-        split_regions("### BEGIN X\nb", "BEGIN X", "END X")
-    with pytest.raises(ValueError, match="nested"):
-        split_regions("### BEGIN X\n### BEGIN X\n### END X", "BEGIN X", "END X")
-    with pytest.raises(ValueError, match="without"):
-        split_regions("### END X", "BEGIN X", "END X")
-
-
-def test_wrong_answer_source_keeps_indentation_and_order():
-    src = ("def f(W, b, x):\n    \"\"\"Doc.\"\"\"\n    ### BEGIN SOLUTION\n    return W @ x + b\n"
-           "    # WRONG: z = W @ x\n    # WRONG: return z\n    ### END SOLUTION\n")
-    assert wrong_answer_source(src) == (
-        "def f(W, b, x):\n    \"\"\"Doc.\"\"\"\n    z = W @ x\n    return z\n")
-
-
-def test_wrong_answer_source_requires_a_wrong_line():
-    with pytest.raises(ValueError, match=r"^wrong_answer_source: a solution region has no"):
-        wrong_answer_source("n = None\n### BEGIN SOLUTION\nn = 3\n### END SOLUTION")
-    with pytest.raises(ValueError, match="never closed"):
-        wrong_answer_source("### BEGIN SOLUTION\n# WRONG: n = 2")
