@@ -25,7 +25,7 @@ PER_KIND = int(os.environ.get("BENCH_GRADING_PER_KIND", "5"))
 HOSTILE = ("import builtins, numpy as np, glob\n"
            "np.allclose = np.array_equal = lambda *a, **k: True\n"
            "builtins.zip = lambda *a, **k: iter([])\n"
-           "print(glob.glob('/**/notebooks/*/*.ipynb', recursive=True)[:5])\n"
+           "print(glob.glob('/home/**/*.ipynb', recursive=True), glob.glob('/*/*'))\n"
            "print('x' * 1_000_000)\n")
 
 
