@@ -15,6 +15,15 @@ BLANK_MESSAGE = ("Not answered yet: replace the None (or the NotImplementedError
 def is_blank(value):
     """True for an answer that is not given yet: ``None`` or ``...``.
 
+    Parameters
+    ----------
+    value : object
+        The student's answer.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> is_blank(None), is_blank(...), is_blank(0)

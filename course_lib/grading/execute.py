@@ -50,6 +50,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None):
+        """The kernel's command: this Python's ipykernel, wrapped in the sandbox if any."""
         cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
                *(extra_arguments or [])]
         if self.sandbox is None:
@@ -84,7 +85,21 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 
 def source_notebook_path(config, resources):
-    """The instructor's source notebook of the notebook being graded (``resources``)."""
+    """The instructor's source notebook of the notebook being graded.
+
+    Parameters
+    ----------
+    config : traitlets.config.Config
+        nbgrader's configuration (its ``CourseDirectory``).
+    resources : dict
+        The preprocessor's resources; ``resources["nbgrader"]`` names the assignment and
+        the notebook.
+
+    Returns
+    -------
+    pathlib.Path
+        ``source/ASSIGNMENT/NOTEBOOK.ipynb`` as the course directory formats it.
+    """
     from nbgrader.coursedir import CourseDirectory
 
     info = resources["nbgrader"]
@@ -94,7 +109,18 @@ def source_notebook_path(config, resources):
 
 
 def course_settings(path):
-    """``metadata.course`` of a source notebook (cell timeout, functions taught)."""
+    """``metadata.course`` of a source notebook (cell timeout, functions taught).
+
+    Parameters
+    ----------
+    path : path
+        The source notebook.
+
+    Returns
+    -------
+    dict
+        Empty when the notebook has none.
+    """
     with open(path, encoding="utf-8") as f:
         return json.load(f).get("metadata", {}).get("course", {})
 
@@ -110,6 +136,7 @@ class SandboxedExecute(Execute):
         super().__init__(*args, **kwargs)
 
     def preprocess(self, nb, resources=None, **kwargs):
+        """Execute ``nb`` in the sandbox; a kernel that dies marks its cell and flags the log."""
         self.kernel_name = "python3"
         try:
             settings = course_settings(source_notebook_path(self.config, resources))
@@ -140,6 +167,8 @@ class SandboxedExecute(Execute):
         return nb
 
     def output(self, outs, msg, display_id, cell_index):
+        """nbclient's handler of one output message, until the cell's output reaches the limit;
+        then one :data:`OUTPUT_NOTE`, and nothing after it."""
         limit = self.output_limit_kb * 1024
         used = self._printed.get(cell_index, 0)
         if used > limit:
@@ -160,6 +189,7 @@ class StripHiddenTests(NbGraderPreprocessor):
     """Replace the hidden regions of the grade cells by one comment, before execution."""
 
     def preprocess_cell(self, cell, resources, index):
+        """A grade code cell gets :data:`~.feedback.HIDDEN_NOTE` instead of its hidden region."""
         if is_grade_cell(cell) and cell.cell_type == "code" and BEGIN_HIDDEN in cell.source:
             cell.source = replace_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN,
                                           lambda _lines, indent: [indent + HIDDEN_NOTE])
@@ -175,6 +205,7 @@ class JudgeGradeCells(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
+        """Judge ``nb`` (:func:`~.specs.judge_notebook`) and write each verdict as the output."""
         from nbformat.v4 import new_output
 
         from .rebuild import FLAG

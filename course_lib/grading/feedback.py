@@ -135,4 +135,5 @@ class RedactHiddenTests(_Preprocessor):
         enabled = Bool(True).tag(config=True)
 
     def preprocess(self, nb, resources):
+        """``nb`` without hidden tests (:func:`redact_hidden_tests`), and ``resources``."""
         return redact_hidden_tests(nb), resources

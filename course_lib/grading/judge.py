@@ -61,6 +61,24 @@ class JudgeTimeout(AssertionError):
 
 
 def reraise(raised, what):
+    """Raise again, in the grader, an exception that the student's code raised.
+
+    Parameters
+    ----------
+    raised : dict
+        ``{"type": name, "message": text}`` as the student's process reported it.
+    what : str
+        The answer asked for, named in the message of a blank one.
+
+    Raises
+    ------
+    NotAnswered
+        For ``NotImplementedError`` (the exercise is blank).
+    Exception
+        The built-in exception type of that name (``ValueError``, ``IndexError``, ...) with
+        the same message; :class:`StudentError` for any other type (the student's own classes
+        never cross, and neither do ``SystemExit`` or ``KeyboardInterrupt``).
+    """
     kind, message = str(raised.get("type", "Exception")), str(raised.get("message", ""))
     if kind == "NotImplementedError":
         raise NotAnswered(f"{what} is not answered yet (it raises NotImplementedError).")
@@ -84,7 +102,8 @@ class _Student:
         return value
 
     def call(self, name, *args, **kwargs):
-        """Call the student's function ``name`` on plain-data arguments."""
+        """Call the student's function ``name`` on plain-data arguments; its result, as plain
+        data (an exception it raises is raised again, see :func:`reraise`)."""
         return self._ask({"op": "call", "name": name, "args": [to_plain(a) for a in args],
                           "kwargs": {k: to_plain(v) for k, v in kwargs.items()}})
 
@@ -116,6 +135,16 @@ def judge(spec):
 
     When grading, the grader gives the spec's cell another ``judge`` that records the spec
     instead; this one only lets a source notebook check its solutions as it runs.
+
+    Parameters
+    ----------
+    spec : callable
+        ``spec(student)``, asserting on what a :class:`LocalStudent` of this kernel answers.
+
+    Returns
+    -------
+    callable
+        ``spec`` itself (a decorator).
     """
     try:
         from IPython import get_ipython

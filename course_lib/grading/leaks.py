@@ -34,7 +34,22 @@ _INSIDE_MIN, _LIBRARY_MIN = 20, 16
 
 
 def assignments(course_root):
-    """The assignment names: the folders of ``notebooks/`` that hold a notebook, sorted."""
+    """The assignment names: the folders of ``notebooks/`` that hold a notebook, sorted.
+
+    Parameters
+    ----------
+    course_root : path
+        The course folder.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    ValueError
+        If ``course_root`` has no ``notebooks/`` folder.
+    """
     source = Path(course_root) / "notebooks"
     if not source.is_dir():
         raise ValueError(f"publish: {source} does not exist; is {course_root} the course folder "
@@ -97,6 +112,11 @@ def _visible(nb):
 
 def leak_lines(course_root):
     """The lines a student repository must not hold, from the course's source notebooks.
+
+    Parameters
+    ----------
+    course_root : path
+        The course folder (its ``notebooks/``).
 
     Returns
     -------

@@ -33,7 +33,30 @@ class Opaque:
 
 
 def to_plain(obj, depth=0):
-    """``obj`` as JSON-able plain data (tuples become lists)."""
+    """``obj`` as JSON-able plain data (tuples become lists).
+
+    Parameters
+    ----------
+    obj : object
+        None, bool, int, float, str, a NumPy array of a numeric dtype (or scalar), or lists,
+        tuples and str-keyed dicts of them (at most :data:`MAX_ITEMS` items each, 20 deep).
+    depth : int, default 0
+        Nesting level reached so far (for the recursion).
+
+    Returns
+    -------
+    object
+        JSON-able data; an array is ``{"__ndarray__": base64, "dtype", "shape"}``, a float
+        that is not finite ``{"__float__": "inf"}``, anything else ``{"__opaque__": type
+        name}``.
+
+    Examples
+    --------
+    >>> to_plain((1, 2.5, "a"))
+    [1, 2.5, 'a']
+    >>> to_plain(object())
+    {'__opaque__': 'object'}
+    """
     if depth > 20:
         return {"__opaque__": "deeply nested object"}
     if obj is None or isinstance(obj, (bool, str)):
@@ -57,7 +80,28 @@ def to_plain(obj, depth=0):
 
 
 def from_plain(data):
-    """The value that :func:`to_plain` encoded; never runs code."""
+    """The value that :func:`to_plain` encoded; never runs code (no pickle, no eval).
+
+    Parameters
+    ----------
+    data : object
+        Parsed JSON as :func:`to_plain` writes it.
+
+    Returns
+    -------
+    object
+        Numbers, strings, lists, dicts, NumPy arrays (writable copies) and :class:`Opaque`.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not plain data, or an array's dtype is not numeric (``object``).
+
+    Examples
+    --------
+    >>> from_plain(to_plain({"w": [1.0, float("inf")]}))
+    {'w': [1.0, inf]}
+    """
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, list):

@@ -61,7 +61,15 @@ def _rewrite_source(module, attr):
 def switch_off(dotted_names, namespace):
     """Switch each taught function off everywhere: its code object is replaced (so every
     reference to it raises), and so is its source when course_lib is this sandbox's private
-    copy (so that reloading or executing the module's file brings back no answer)."""
+    copy (so that reloading or executing the module's file brings back no answer).
+
+    Parameters
+    ----------
+    dotted_names : list of str
+        ``course_lib.losses.softmax`` and the like.
+    namespace : dict
+        The answers' namespace: names bound to a taught function there are rebound too.
+    """
     for dotted in dotted_names:
         module_name, _, attr = dotted.rpartition(".")
         module = importlib.import_module(module_name)
@@ -110,6 +118,12 @@ def _answer(request, namespace):
 
 
 def main():
+    """The probe process: ``python -m course_lib.grading.probe REQUEST_FD REPLY_FD``.
+
+    Reads the setup, taught names and answer cells from the first request line, runs them
+    (announcing each answer cell before it runs, so that the grader can skip one that hangs),
+    then answers one JSON request per line with plain data.
+    """
     requests = os.fdopen(int(sys.argv[1]), "r", encoding="utf-8")
     out = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
     sys.stdout = sys.stderr = io.StringIO()  # what the cells print does not matter here

@@ -92,7 +92,19 @@ def _generate_release(root):
 
 
 def student_readme(names, github="OWNER/REPO"):
-    """The student repository's README.md (Markdown), listing the assignments ``names``."""
+    """The student repository's README.md (Markdown), listing the assignments ``names``.
+
+    Parameters
+    ----------
+    names : list of str
+        The assignments, e.g. ``["01_perceptron", ...]``.
+    github : str, default "OWNER/REPO"
+        The student repository on GitHub, for the Binder badge (the placeholder adds a note).
+
+    Returns
+    -------
+    str
+    """
     badge = (f"https://mybinder.org/v2/gh/{github}/main?urlpath=lab%2Ftree%2F"
              + BADGE_TARGET.replace("/", "%2F"))
     rows = "\n".join(f"- [`{name}`](release/{name}/{name}.ipynb)" for name in names)
@@ -217,6 +229,16 @@ def publish(course_root, dest, github="OWNER/REPO", regenerate=False):
 
 
 def main(argv=None):
+    """``python -m course_lib.grading.publish DEST [--course DIR] [--github OWNER/REPO]``.
+
+    ``argv`` holds those arguments (default: the process's).
+
+    Returns
+    -------
+    int
+        0 when the repository was written, 1 when :func:`publish` refused (the reason is
+        printed on stderr).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m course_lib.grading.publish",
         description="Write the student repository (release/, course_lib, binder/; no "

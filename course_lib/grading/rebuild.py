@@ -112,7 +112,23 @@ def rebuild_submission(release_nb, submitted_nb, source_nb=None):
 
 
 def flagged_lines(log):
-    """The problems a grading log reports (``course-flag: [student S, A/N: ]text`` lines)."""
+    """The problems a grading log reports (``course-flag: [student S, A/N: ]text`` lines).
+
+    Parameters
+    ----------
+    log : str
+        nbgrader's log of one autograde.
+
+    Returns
+    -------
+    list of str
+        The text after each flag, without the ``student S, A/N:`` prefix.
+
+    Examples
+    --------
+    >>> flagged_lines("INFO ok\\nWARNING course-flag: student ada, 01/01: cell 'x' was deleted")
+    ["cell 'x' was deleted"]
+    """
     import re
 
     return [re.sub(r"^student [^,]*, [^:]*: ", "", line.split(FLAG, 1)[1].strip())
@@ -120,7 +136,17 @@ def flagged_lines(log):
 
 
 def release_notebook_path(coursedir, assignment, notebook):
-    """``release/ASSIGNMENT/NOTEBOOK.ipynb`` of the course."""
+    """``release/ASSIGNMENT/NOTEBOOK.ipynb`` of the course.
+
+    Parameters
+    ----------
+    coursedir : nbgrader.coursedir.CourseDirectory
+    assignment, notebook : str
+
+    Returns
+    -------
+    pathlib.Path
+    """
     folder = coursedir.format_path(coursedir.release_directory, ".", assignment)
     return Path(folder) / f"{notebook}.ipynb"
 
@@ -129,6 +155,7 @@ class RebuildFromRelease(NbGraderPreprocessor):
     """First sanitize step of autograde: see :func:`rebuild_submission`."""
 
     def preprocess(self, nb, resources):
+        """The release of ``nb`` with its answers; each problem is logged with :data:`FLAG`."""
         import nbformat
         from nbgrader.coursedir import CourseDirectory
 

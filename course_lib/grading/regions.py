@@ -130,7 +130,22 @@ def _norm(line):
 
 
 def region_lines(nb, begin, end, cell_filter=None):
-    """Every line inside ``begin``/``end`` regions of the cells, whitespace-normalized."""
+    """Every line inside ``begin``/``end`` regions of the cells, whitespace-normalized.
+
+    Parameters
+    ----------
+    nb : dict
+        A notebook.
+    begin, end : str
+        Marker texts, as in :func:`replace_regions`.
+    cell_filter : callable, optional
+        Only the cells for which ``cell_filter(cell)`` is true (e.g. :func:`is_grade_cell`).
+
+    Returns
+    -------
+    list of str
+        In notebook order, repeats kept.
+    """
     lines = []
     for cell in nb["cells"]:
         if cell_filter is None or cell_filter(cell):
@@ -152,6 +167,11 @@ def telling_lines(nb, begin, end):
     A line counts when it has at least 8 characters after whitespace normalization, contains a
     letter or digit, and does not also appear outside the regions (a line the student sees
     anyway, like ``return z``, leaks nothing).
+
+    Parameters
+    ----------
+    nb, begin, end
+        The notebook and the regions' marker texts, as for :func:`region_lines`.
 
     Returns
     -------
@@ -178,6 +198,16 @@ def wrong_answer_source(source):
 
     Each wrong line keeps the indentation of its ``# WRONG:`` comment. This is how the
     round-trip test builds a submission with a (realistic) wrong answer in every exercise.
+
+    Parameters
+    ----------
+    source : str
+        A solution cell's source.
+
+    Returns
+    -------
+    str
+        The source with each solution region replaced by its wrong lines.
 
     Raises
     ------

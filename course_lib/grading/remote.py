@@ -58,6 +58,8 @@ class RemoteStudent(_Student):
         self._r, self._buf = rep_r, b""
 
     def close(self):
+        """Kill the probe process (if any) and remove its sandbox; the next request starts a
+        fresh one."""
         if self.proc is not None:
             try:
                 os.killpg(self.proc.pid, 9)

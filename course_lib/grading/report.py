@@ -19,7 +19,20 @@ class _Bar:
 
 @contextmanager
 def progress(total, file=None):
-    """A tqdm bar: submissions done / total, the ETA, and how many need a person so far."""
+    """A tqdm bar: submissions done / total, the ETA, and how many need a person so far.
+
+    Parameters
+    ----------
+    total : int
+        The number of submissions.
+    file : file, optional
+        Where the bar is drawn (default stderr).
+
+    Yields
+    ------
+    object
+        ``bar.done(failed)`` after each submission.
+    """
     from tqdm import tqdm
 
     with tqdm(total=total, desc="grading", unit="submission", file=file or sys.stderr,
@@ -29,6 +42,15 @@ def progress(total, file=None):
 
 def summary(subs):
     """One row per assignment: graded, flagged, mean score, seconds per submission.
+
+    Parameters
+    ----------
+    subs : list of batch.Submission
+
+    Returns
+    -------
+    str
+        A text table, its header first; the mean is over graded submissions ("-" if none).
 
     Examples
     --------

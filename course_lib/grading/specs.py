@@ -32,7 +32,23 @@ class Verdict:
 
 
 def run_spec(spec_source, namespace, student):
-    """Run one grade cell's hidden region (a :func:`judge` spec) against ``student``."""
+    """Run one grade cell's hidden region (a :func:`judge` spec) against ``student``.
+
+    Parameters
+    ----------
+    spec_source : str
+        The hidden region: code that defines one or more ``@judge`` functions.
+    namespace : dict
+        The source notebook's setup names (imports, constants), copied for the spec.
+    student : judge._Student
+        Whom the spec asks (a :class:`~.remote.RemoteStudent` when grading).
+
+    Returns
+    -------
+    Verdict
+        Passed, or failed with the message for the student: the spec's assertion message, a
+        blank answer, a timeout, or the student's error.
+    """
     specs = []
     ns = dict(namespace)
     ns["judge"] = lambda fn: specs.append(fn) or fn
@@ -90,6 +106,15 @@ def answer_cells(submission_nb):
 
 def judge_notebook(source_nb, submission_nb, timeout=60):
     """Judge every autograded cell of a submission against the source notebook's specs.
+
+    Parameters
+    ----------
+    source_nb : dict
+        The instructor's source notebook: setup cells, hidden specs, ``metadata.course``.
+    submission_nb : dict
+        The (rebuilt) submission: its solution cells are the answers.
+    timeout : float, default 60
+        Seconds for each answer cell and each request of a spec.
 
     Returns
     -------
