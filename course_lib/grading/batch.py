@@ -27,6 +27,21 @@ STAGING = "build/grading/submitted"
 
 @dataclass
 class Submission:
+    """One ``submitted/STUDENT/ASSIGNMENT`` folder and what grading it gave.
+
+    Attributes
+    ----------
+    student, assignment : str
+    problems : list of str
+        What a person should look at (empty when none).
+    seconds : float
+        Time the grading unit took.
+    graded : bool
+        True once its grades are in the gradebook.
+    score : float or None
+        The total score, when graded.
+    """
+
     student: str
     assignment: str
     problems: list = field(default_factory=list)
@@ -36,7 +51,20 @@ class Submission:
 
 
 def find_submissions(root, assignments=None):
-    """Every ``submitted/STUDENT/ASSIGNMENT`` folder whose assignment has a source folder."""
+    """Every ``submitted/STUDENT/ASSIGNMENT`` folder whose assignment has a source folder.
+
+    Parameters
+    ----------
+    root : path
+        The course folder.
+    assignments : list of str, optional
+        Only these assignments (default: every folder of ``notebooks/``).
+
+    Returns
+    -------
+    list of Submission
+        Sorted by student, then assignment.
+    """
     root = Path(root)
     known = sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir())
     wanted = known if not assignments else [a for a in known if a in assignments]
@@ -129,7 +157,32 @@ def _jobs(root, subs, template):
 
 def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, client=None):
     """Grade every submission with ``jobs`` workers (or a Dask ``client``), export grades.csv,
-    print a summary per assignment and what needs a person."""
+    print a summary per assignment and what needs a person.
+
+    Parameters
+    ----------
+    root : path
+        The course folder.
+    assignments : list of str, optional
+        Only these assignments (default: all).
+    jobs : int, optional
+        Submissions graded at once (default: the number of cores).
+    timeout : float, default 3600
+        Seconds for each nbgrader command run here (generate, feedback, export).
+    out : file, default sys.stdout
+        Where the summary goes.
+    client : distributed.Client, optional
+        Grade on this Dask cluster instead of local workers.
+
+    Returns
+    -------
+    list of Submission
+
+    Raises
+    ------
+    SandboxUnavailable
+        If the sandbox is on and bubblewrap is not installed.
+    """
     from .parallel import run_units
     from .report import progress, summary
 
@@ -175,7 +228,14 @@ def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, c
 
 
 def main(argv=None):
-    """``python -m course_lib.grading grade [--jobs N] [ASSIGNMENT ...]``."""
+    """``python -m course_lib.grading grade [--jobs N] [ASSIGNMENT ...]``.
+
+    Returns
+    -------
+    int
+        0 when every submission was graded cleanly, 1 when some need a person, 2 when grading
+        could not start (no sandbox, no scheduler).
+    """
     import argparse
 
     from .parallel import SCHEDULER_ENV, SchedulerUnreachable, connect

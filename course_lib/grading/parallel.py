@@ -29,7 +29,24 @@ class SchedulerUnreachable(RuntimeError):
 
 
 def connect(address, timeout=3):
-    """A ``distributed.Client`` for ``address``, or :class:`SchedulerUnreachable` in ``timeout``."""
+    """A ``distributed.Client`` for ``address``, or :class:`SchedulerUnreachable` in ``timeout``.
+
+    Parameters
+    ----------
+    address : str
+        The scheduler, e.g. ``tcp://HOST:8786``.
+    timeout : float, default 3
+        Seconds to wait for it.
+
+    Returns
+    -------
+    distributed.Client
+
+    Raises
+    ------
+    SchedulerUnreachable
+        If ``distributed`` is not installed or the scheduler does not answer in time.
+    """
     try:
         from distributed import Client
     except ImportError:

@@ -35,7 +35,21 @@ def _pack(folder, prefix):
 
 
 def make_template(root, dest):
-    """A copy of the course's gradebook without students: what a worker's nbgrader needs."""
+    """A copy of the course's gradebook without students: what a worker's nbgrader needs.
+
+    Parameters
+    ----------
+    root : path
+        The course folder (its ``gradebook.db``).
+    dest : path
+        Where the copy is written.
+
+    Returns
+    -------
+    bytes
+        The copy's content: assignments, notebooks and grade cells, no student, submission,
+        grade or comment.
+    """
     shutil.copy(Path(root) / "gradebook.db", dest)
     db = sqlite3.connect(dest)
     with db:
@@ -50,7 +64,23 @@ def make_template(root, dest):
 
 
 def make_payload(root, student, assignment, submission_dir, template):
-    """Everything a worker needs to grade ``submission_dir`` (plain bytes, picklable)."""
+    """Everything a worker needs to grade ``submission_dir`` (plain bytes, picklable).
+
+    Parameters
+    ----------
+    root : path
+        The course folder.
+    student, assignment : str
+    submission_dir : path
+        The staged copy of the submission.
+    template : bytes
+        :func:`make_template`'s gradebook.
+
+    Returns
+    -------
+    dict
+        ``{"student", "assignment", "files": {relative path: bytes}}``.
+    """
     root = Path(root)
     files = {"nbgrader_config.py": (root / "nbgrader_config.py").read_bytes(),
              "gradebook.db": template}
@@ -88,7 +118,19 @@ def _api(root):
 
 
 def grade_unit(payload):
-    """Grade one submission in a temporary course; return its results as plain data."""
+    """Grade one submission in a temporary course; return its results as plain data.
+
+    Parameters
+    ----------
+    payload : dict
+        :func:`make_payload`'s result.
+
+    Returns
+    -------
+    dict
+        ``student``, ``assignment``, ``ok``, ``problems``, ``log``, ``seconds`` and, when
+        autograde succeeded, ``grades``, ``autograded`` and ``feedback`` (files as bytes).
+    """
     start = time.perf_counter()
     hook = os.environ.get(KILL_HOOK)
     if hook and not os.path.exists(hook):
@@ -130,7 +172,21 @@ def _unpack(files, folder):
 
 
 def merge_result(root, result):
-    """Write one worker's result into the course (gradebook, autograded/, feedback/)."""
+    """Write one worker's result into the course (gradebook, autograded/, feedback/).
+
+    Parameters
+    ----------
+    root : path
+        The course folder.
+    result : dict
+        :func:`grade_unit`'s result, with ``ok`` true.
+
+    Returns
+    -------
+    bool
+        True when the submission already has manual grades (its feedback must be generated
+        again here, where they are).
+    """
     from datetime import datetime
 
     from nbgrader.api import Gradebook, MissingEntry
