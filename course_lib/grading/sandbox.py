@@ -218,8 +218,10 @@ class Sandbox:
         inner = [
             self.bwrap, "--unshare-user", "--unshare-ipc", "--unshare-uts", "--unshare-pid",
             "--unshare-net", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+            # empty /tmp and /home first: the binds after them may lie inside (a course, its
+            # venv or the MNIST cache under /tmp or /home stays visible, nothing else there)
+            "--tmpfs", "/tmp", "--tmpfs", "/home", "--dev", "/dev", "--proc", "/proc",
             *self._binds(),
-            "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/home",
             "--dir", "/home/student",
             "--bind", str(self.work), INSIDE_WORK,
             "--bind", str(self.runtime), str(self.runtime),
