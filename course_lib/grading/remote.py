@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from .judge import JudgeTimeout, _Student, reraise
+from .judge import JudgeTimeout, NotAnswered, _Student, reraise
 from .plain import from_plain
 
 __all__ = ["RemoteStudent"]
@@ -116,6 +116,16 @@ class RemoteStudent(_Student):
                     raise JudgeTimeout(f"the judge could not start: {err}") from None
                 self.skip.add(current)
                 self.problems.append((current, f"answer cell {current + 1}: {err}; skipped"))
+
+    def value(self, name):
+        """The student's variable ``name``; a blank one names the answer cells that raised."""
+        try:
+            return super().value(name)
+        except NotAnswered as err:
+            if not self.errors:
+                raise
+            raised = "; ".join(f"answer cell {e['cell'] + 1}: {e['error']}" for e in self.errors)
+            raise NotAnswered(f"{err} Your answer cells raised: {raised}") from None
 
     def _ask(self, request):
         if self.proc is None:
