@@ -47,6 +47,17 @@ def connect(address, timeout=3):
     SchedulerUnreachable
         If ``distributed`` is not installed or the scheduler does not answer in time.
     """
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:  # a plain TCP connection first: a refused or silent port fails in `timeout` at most
+        socket.create_connection((where.hostname, where.port or 8786), timeout=timeout).close()
+    except (OSError, ValueError) as err:
+        raise SchedulerUnreachable(
+            f"the Dask scheduler at {address} did not answer within {timeout} s ({err}); "
+            f"start it (`dask scheduler`) or unset {SCHEDULER_ENV} to grade on this "
+            "machine. Nothing was graded.") from None
     try:
         from distributed import Client
     except ImportError:
