@@ -9,11 +9,9 @@ JOBS=1 and JOBS=2; the benchmark prints seconds per submission per assignment, t
 """
 
 import io
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,31 +33,20 @@ def _env():
 
 
 def _make_class(root):
-    from course_lib.grading.feedback import wrong_answer_source
+    from course_lib.grading.demo import hand_in, make_course, submission
 
-    shutil.copy(ROOT / "nbgrader_config.py", root)
     folders = [p.name for p in sorted((ROOT / "notebooks").iterdir())
                if p.name[:2] in ASSIGNMENTS]
+    make_course(root, ROOT, folders)
     for folder in folders:
-        shutil.copytree(ROOT / "notebooks" / folder, root / "notebooks" / folder)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
-                   cwd=root, env=_env(), check=True, capture_output=True)
-    for folder in folders:
-        source = json.loads((root / "notebooks" / folder / f"{folder}.ipynb").read_text())
-        blank = json.loads((root / "release" / folder / f"{folder}.ipynb").read_text())
-        wrong, hostile = json.loads(json.dumps(source)), json.loads(json.dumps(blank))
-        for cell in wrong["cells"]:
-            if cell["metadata"].get("nbgrader", {}).get("solution"):
-                cell["source"] = wrong_answer_source("".join(cell["source"]))
+        hostile = submission(root, folder, "blank")
         first = next(c for c in hostile["cells"] if c["metadata"].get("nbgrader", {})
                      .get("solution") and c["cell_type"] == "code")
         first["source"] = HOSTILE
-        for kind, nb in (("solution", source), ("blank", blank), ("wrong", wrong),
-                         ("hostile", hostile)):
+        for kind in ("solution", "blank", "wrong", "hostile"):
+            nb = hostile if kind == "hostile" else submission(root, folder, kind)
             for i in range(PER_KIND):
-                dest = root / "submitted" / f"{kind}{i}" / folder
-                dest.mkdir(parents=True)
-                (dest / f"{folder}.ipynb").write_text(json.dumps(nb))
+                hand_in(root, f"{kind}{i}", folder, nb)
     return folders
 
 

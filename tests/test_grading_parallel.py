@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading.feedback import wrong_answer_source
+from course_lib.grading.demo import hand_in, make_course, submission
 from course_lib.grading.unit import KILL_HOOK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,24 +35,10 @@ def _env(**extra):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("parallel") / "course"
-    (root / "notebooks").mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
+    root = make_course(tmp_path_factory.mktemp("parallel") / "course", ROOT, FOLDERS)
     for folder in FOLDERS:
-        shutil.copytree(ROOT / "notebooks" / folder, root / "notebooks" / folder)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
-                   cwd=root, env=_env(), check=True, capture_output=True)
-    for folder in FOLDERS:
-        source = json.loads((root / "notebooks" / folder / f"{folder}.ipynb").read_text())
-        wrong = json.loads(json.dumps(source))
-        for cell in wrong["cells"]:
-            if cell["metadata"].get("nbgrader", {}).get("solution"):
-                cell["source"] = wrong_answer_source("".join(cell["source"]))
-        blank = json.loads((root / "release" / folder / f"{folder}.ipynb").read_text())
-        for student, nb in (("solution", source), ("blank", blank), ("wrong", wrong)):
-            dest = root / "submitted" / student / folder
-            dest.mkdir(parents=True)
-            (dest / f"{folder}.ipynb").write_text(json.dumps(nb))
+        for student in ("solution", "blank", "wrong"):
+            hand_in(root, student, folder, submission(root, folder, student))
     return root
 
 
