@@ -182,7 +182,9 @@ def graded(tmp_path_factory):
     source = _load(course / "notebooks" / FIRST / f"{FIRST}.ipynb")
     _hand_in(course, "honest", FIRST, source)
     _hand_in(course, "blank", FIRST, _load(course / "release" / FIRST / f"{FIRST}.ipynb"))
-    expected = {("honest", FIRST): 7, ("blank", FIRST): 0}
+    total = sum(c["metadata"]["nbgrader"].get("points", 0) for c in source["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade") and c["cell_type"] == "code")
+    expected = {("honest", FIRST): total, ("blank", FIRST): 0}
     for student, (cells, score) in _attacks(course, server.getsockname()[1]).items():
         _hand_in(course, student, FIRST, _answers(course, FIRST, **cells))
         expected[(student, FIRST)] = score
