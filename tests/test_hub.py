@@ -33,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -379,34 +380,52 @@ def test_a_class_round_trip_on_the_hub(hub):
         _hand_in(h, user, nb)
         h.saw[user].append(("submit", h.timed(f"{user}: submit", h.nbgrader, user, "submit")))
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    def in_chromium():
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                h.page = browser.new_page(viewport={"width": 1400, "height": 900})
+                h.page.set_default_timeout(60_000)
+                h.saw[b] = [h.timed(f"{b}: Chromium log-in, fetch, submit", _browser_student, h, pw,
+                                    b, "submit")]
+
+                inbound = h.state / "exchange" / COURSE / "inbound"
+                assert len(list(inbound.iterdir())) == 3, list(inbound.iterdir())
+                h.timed("instructor: collect (formgrader)", h.formgrader, teacher, "collect")
+                grade = f"cd {h.course} && python -m course_lib.grading grade"
+                status, seen = h.timed("instructor: grade (terminal, sandboxed)", _terminal, h,
+                                       teacher, grade)
+                h.saw[teacher].append(seen[-1500:])
+                if status != 0:
+                    _, more = _terminal(h, teacher, f"cd {h.course} && python -m nbgrader "
+                                        f"generate_feedback {ASSIGNMENT} --force 2>&1 | tail -25")
+                    raise AssertionError(seen[-2000:] + more[-4000:])
+                h.timed("instructor: release feedback (formgrader)", h.formgrader, teacher,
+                        "release_feedback")
+
+                for user in (a, c):
+                    h.saw[user].append(("fetch_feedback", h.timed(
+                        f"{user}: fetch feedback", h.nbgrader, user, "fetch_feedback")))
+                h.saw[b].append(h.timed(f"{b}: Chromium fetch feedback", _browser_student, h, pw,
+                                        b, "feedback"))
+            finally:
+                browser.close()
+
+    # its own thread: the browser suite's session-wide Playwright runs an asyncio loop in this
+    # one, and Playwright's sync API refuses to start inside a running loop
+    failures = []
+
+    def run():
         try:
-            h.page = browser.new_page(viewport={"width": 1400, "height": 900})
-            h.page.set_default_timeout(60_000)
-            h.saw[b] = [h.timed(f"{b}: Chromium log-in, fetch, submit", _browser_student, h, pw,
-                                b, "submit")]
+            in_chromium()
+        except BaseException as err:  # re-raised below, in the test's thread
+            failures.append(err)
 
-            inbound = h.state / "exchange" / COURSE / "inbound"
-            assert len(list(inbound.iterdir())) == 3, list(inbound.iterdir())
-            h.timed("instructor: collect (formgrader)", h.formgrader, teacher, "collect")
-            status, seen = h.timed("instructor: grade (terminal, sandboxed)", _terminal, h,
-                                   teacher, f"cd {h.course} && python -m course_lib.grading grade")
-            h.saw[teacher].append(seen[-1500:])
-            if status != 0:
-                _, more = _terminal(h, teacher, f"cd {h.course} && python -m nbgrader "
-                                    f"generate_feedback {ASSIGNMENT} --force 2>&1 | tail -25")
-                raise AssertionError(seen[-2000:] + more[-4000:])
-            h.timed("instructor: release feedback (formgrader)", h.formgrader, teacher,
-                    "release_feedback")
-
-            for user in (a, c):
-                h.saw[user].append(("fetch_feedback", h.timed(
-                    f"{user}: fetch feedback", h.nbgrader, user, "fetch_feedback")))
-            h.saw[b].append(h.timed(f"{b}: Chromium fetch feedback", _browser_student, h, pw,
-                                    b, "feedback"))
-        finally:
-            browser.close()
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failures:
+        raise failures[0]
     h.times["round trip (release to feedback)"] = round(time.perf_counter() - t0, 2)
 
     _check_scores(h, a, b, c)
