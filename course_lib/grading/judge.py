@@ -41,7 +41,6 @@ __all__ = ["judge", "judge_rng", "NotAnswered", "StudentError", "JudgeTimeout", 
            "LocalStudent", "reraise"]
 
 judge_rng = np.random.default_rng()
-_MAX_REPLY = 64 * 2**20
 
 
 class NotAnswered(AssertionError):
