@@ -1,10 +1,16 @@
-"""``python -m course_lib.grading grade [ASSIGNMENT ...]``: grade every submission (make grade)."""
+"""``python -m course_lib.grading grade [ASSIGNMENT ...]``: grade every submission (make grade);
+``python -m course_lib.grading variant STUDENT ASSIGNMENT``: show a student's numbers."""
 
 import sys
 
-from .batch import main
+if len(sys.argv) >= 2 and sys.argv[1] == "grade":
+    from .batch import main
 
-if len(sys.argv) < 2 or sys.argv[1] != "grade":
-    print("usage: python -m course_lib.grading grade [ASSIGNMENT ...]", file=sys.stderr)
-    sys.exit(2)
-sys.exit(main(sys.argv[2:]))
+    sys.exit(main(sys.argv[2:]))
+if len(sys.argv) >= 2 and sys.argv[1] == "variant":
+    from .variants import main
+
+    sys.exit(main(sys.argv[2:]))
+print("usage: python -m course_lib.grading grade [ASSIGNMENT ...]\n"
+      "       python -m course_lib.grading variant STUDENT ASSIGNMENT", file=sys.stderr)
+sys.exit(2)

@@ -11,6 +11,7 @@ first step of nbgrader's autograde (``make grade`` and the formgrader alike).
 
 import copy
 import json
+import os
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -162,6 +163,9 @@ class RebuildFromRelease(NbGraderPreprocessor):
         from .execute import source_notebook_path
 
         info = resources["nbgrader"]
+        # the student's variant (.variants): the kernel, the probe and the judge draw the
+        # numbers of nbgrader's student id, whatever the submission's own environment said
+        os.environ["COURSE_STUDENT"] = str(info["student"])
         path = release_notebook_path(CourseDirectory(config=self.config), info["assignment"],
                                      info["notebook"])
         with open(path, encoding="utf-8") as f:

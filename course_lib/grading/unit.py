@@ -138,6 +138,7 @@ def grade_unit(payload):
         os.kill(os.getpid(), signal.SIGKILL)  # fault injection: a worker dies mid-batch
     student, assignment = payload["student"], payload["assignment"]
     root = Path(tempfile.mkdtemp(prefix="course-unit-"))
+    caller_student = os.environ.get("COURSE_STUDENT")  # autograde sets it to this student
     try:
         for rel, data in payload["files"].items():
             path = root / rel
@@ -161,6 +162,10 @@ def grade_unit(payload):
         return result
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        if caller_student is None:
+            os.environ.pop("COURSE_STUDENT", None)
+        else:
+            os.environ["COURSE_STUDENT"] = caller_student
 
 
 def _unpack(files, folder):
