@@ -1,6 +1,7 @@
 """The floors of course_lib (STYLE.md): each part imports only the parts below it.
 
-kernels (course_lib/*.py) <- nn <- views; data and grading stand apart. Imports are read with
+kernels (course_lib/*.py) <- nn <- views; data and grading stand apart. Only views import the
+plotting and widget packages (matplotlib, ipywidgets, ipycanvas). Imports are read with
 ``ast`` (absolute, relative, and imports inside functions), so nothing is run.
 """
 
@@ -11,12 +12,13 @@ import pytest
 
 LIB = Path(__file__).resolve().parents[1] / "course_lib"
 
+WIDGETS = ("matplotlib", "ipywidgets", "ipycanvas")   # views only
 FORBIDDEN = {
     "kernel": ("course_lib.nn", "course_lib.views", "course_lib.grading", "course_lib.data",
-               "matplotlib", "ipywidgets"),
-    "nn": ("course_lib.views", "course_lib.grading", "matplotlib", "ipywidgets"),
+               *WIDGETS),
+    "nn": ("course_lib.views", "course_lib.grading", *WIDGETS),
     "views": ("course_lib.grading",),
-    "data": ("course_lib.nn", "course_lib.views", "course_lib.grading"),
+    "data": ("course_lib.nn", "course_lib.views", "course_lib.grading", *WIDGETS),
 }
 
 
@@ -87,6 +89,9 @@ def test_every_module_keeps_to_its_floor(rel):
     ("course_lib/views/cnn.py", "from ..grading.checks import check_answer\n",
      "(views) imports course_lib.grading"),
     ("course_lib/data/mnist.py", "from ..nn import Dense\n", "(data) imports course_lib.nn"),
+    ("course_lib/data/drawn.py", "def f():\n    from ipycanvas import Canvas\n",
+     "course_lib/data/drawn.py:2 (data) imports ipycanvas"),
+    ("course_lib/nn/model.py", "import ipycanvas\n", "(nn) imports ipycanvas"),
     ("course_lib/nn/__init__.py", "from ..views import show_widget\n",
      "(nn) imports course_lib.views"),
 ])
