@@ -154,6 +154,15 @@ class Variant:
         ex, nums = self._exercise(exercise)
         return f"Your numbers ({self.who}): {ex.summary(nums)}."
 
+    def mistakes(self, exercise):
+        """``{answer name: [(wrong value, hint), ...]}``: the common mistakes that give a wrong
+        answer for these numbers (a mistake can give the right one: no pad to forget)."""
+        ex, nums = self._exercise(exercise)
+        want = ex.answers(nums)
+        return {name: [(wrong, hint) for wrong, hint in hints
+                       if not ex.same(name, wrong, want[name])]
+                for name, hints in ex.mistakes(nums).items()}
+
     def check(self, exercise, **answers):
         """The instant check: print right or not yet (with a hint) for each answer given.
 
@@ -163,7 +172,7 @@ class Variant:
             True when every answer given is right.
         """
         ex, nums = self._exercise(exercise)
-        want, hints = ex.answers(nums), ex.mistakes(nums)
+        want, hints = ex.answers(nums), self.mistakes(exercise)
         ok = True
         for name, value in answers.items():
             ok &= _say(name, value, want[name], hints.get(name, ()), ex.same)

@@ -1,0 +1,83 @@
+"""The variants of 01 and 03 (course_lib.grading.variants_dense): 200 random student ids give
+valid numbers, checked against course_lib's models and kernels (an independent reference)."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_lib import Dense, Sequential, sign, step
+from course_lib.grading.variants import Variant
+from course_lib.grading.variants_dense import GATES, INPUTS, same_value
+
+IDS = st.text(min_size=1, max_size=24)
+
+
+def _mlp_params(widths):
+    model = Sequential([Dense(widths[1], input_dim=widths[0])]
+                       + [Dense(w) for w in widths[2:]])
+    return model.count_params()
+
+
+@settings(max_examples=200, deadline=None)
+@given(IDS)
+def test_truth_tables_of_any_student(student):
+    v = Variant("01_perceptron", student)
+    p = v["truth_table"]
+    z = p.b + p.w1 * INPUTS[:, 0] + p.w2 * INPUTS[:, 1]
+    assert np.all(z != 0), "sign(0) is not on the slide: no z may be 0"
+    want = v.expected("truth_table")
+    assert want["truth_table_h"] == sign(z).astype(int).tolist()
+    assert want["step_table_h"] == step(z).astype(int).tolist()
+    assert len(set(want["truth_table_h"])) == 2, "a constant table is no exercise"
+    assert f"{p.b}" in v.text("truth_table") and f"{p.w2:+d}" in v.text("truth_table")
+
+
+@settings(max_examples=200, deadline=None)
+@given(IDS)
+def test_gates_of_any_student_are_perceptron_gates(student):
+    v = Variant("01_perceptron", student)
+    table = v.expected("gate")["gate_table"]
+    assert len(set(table)) == 2 and v["gate"].gate in v.text("gate")
+    # a perceptron computes it: search small integer weights (the independent check)
+    found = any(step(b + w1 * INPUTS[:, 0] + w2 * INPUTS[:, 1]).tolist() == table
+                for b in range(-3, 4) for w1 in range(-3, 4) for w2 in range(-3, 4))
+    assert found, f"{v['gate'].gate}: no perceptron computes {table}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(IDS)
+def test_networks_and_design_of_any_student(student):
+    v = Variant("03_architectures_params", student)
+    nets = v["networks"]
+    assert nets.a[0] == 784 and nets.a[-1] == 10
+    for widths in (nets.a, nets.b):
+        assert all(w >= 1 for w in widths) and widths[1] > widths[2], widths
+        assert "-".join(map(str, widths)) in v.text("networks")
+    want = v.expected("networks")
+    assert want == {"params_a": _mlp_params(nets.a), "params_b": _mlp_params(nets.b)}
+    d = v["design"]
+    design = v.expected("design")
+    assert design["n_inputs"] == d.side * d.side * 3 and design["n_outputs"] == len(d.classes)
+    assert design["design_params"] == _mlp_params([design["n_inputs"], d.hidden,
+                                                   design["n_outputs"]])
+    assert all(c in v.text("design") for c in d.classes)
+
+
+def test_mistakes_are_wrong_answers():
+    for student in ["ada", "bob", None]:
+        for folder in ("01_perceptron", "03_architectures_params"):
+            v = Variant(folder, student)
+            for exercise in v.numbers():
+                right = v.expected(exercise)
+                for name, hints in v.mistakes(exercise).items():
+                    assert name in right
+                    for wrong, hint in hints:
+                        assert not same_value(name, wrong, right[name]), (exercise, name, hint)
+                        assert hint.endswith((".", "?")), hint
+
+
+def test_same_value_compares_shapes_and_values():
+    assert same_value("x", [1, 2], (1.0, 2.0))
+    assert not same_value("x", [1, 2], [1, 2, 3])
+    assert not same_value("x", "abc", 3)
+    assert set(GATES) >= {"AND", "OR", "NAND", "NOR"}
