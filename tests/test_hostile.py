@@ -129,7 +129,7 @@ def _attacks(course, port):
             "np.array_equal = lambda *a, **k: True\n"
             "np.allclose = lambda *a, **k: True\n"
             "builtins.zip = lambda *a, **k: iter([])\n"
-            "nand_weights = (-3, 2, 2)\n"),
+            "gate_weights = (0, 0, 0)\n"),  # always 1: wrong for every gate
         "flood": "print('x' * 50_000_000)\n",
         "memory": "import numpy as np\nbig = np.ones(4 * 2**30, dtype=np.uint8)\n",
         "leak_b64": (
@@ -138,12 +138,12 @@ def _attacks(course, port):
             "for f in glob.glob('/**/*.ipynb', recursive=True)[:50]:\n"
             "    print(base64.b64encode(open(f, 'rb').read()).decode())\n"),
     }
-    subs = {name: ({"truth_table_h": honest, "nand_weights": code}, 2)
+    subs = {name: ({"truth_table_h": honest, "gate_weights": code}, 2)
             for name, code in attacks.items()}
     layer = _solution(FIRST, "layer_forward")
-    subs["kill_kernel"] = ({"truth_table_h": honest, "nand_weights": "import os\nos._exit(0)\n",
+    subs["kill_kernel"] = ({"truth_table_h": honest, "gate_weights": "import os\nos._exit(0)\n",
                             "layer_forward": layer}, 5)
-    subs["loop"] = ({"truth_table_h": honest, "nand_weights": "while True:\n    pass\n",
+    subs["loop"] = ({"truth_table_h": honest, "gate_weights": "while True:\n    pass\n",
                      "layer_forward": layer}, 5)
     return subs
 

@@ -38,6 +38,7 @@ from course_lib.grading.feedback import (
     solution_lines,
     wrong_answer_source,
 )
+from course_lib.grading.variants import EXERCISES as VARIANTS
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = sorted(p.name for p in (ROOT / "notebooks").glob("*/") if any(p.glob("*.ipynb")))
@@ -252,6 +253,10 @@ def test_source_notebook_gets_full_marks(course, folder):
             errors = [(c.get("id"), o["ename"], o["evalue"]) for c in graded["cells"]
                       for o in c.get("outputs", []) if o["output_type"] == "error"]
             assert not errors, f"{folder}: cells of the source notebook failed: {errors}"
+            if folder in VARIANTS:  # graded as student "source", with that student's numbers
+                shown = json.dumps([c.get("outputs", []) for c in graded["cells"]])
+                assert "student 'source'" in shown and "Default variant" not in shown, (
+                    f"{folder}: the autograded notebook does not show the student's variant")
 
 
 @pytest.mark.parametrize("folder", FOLDERS)

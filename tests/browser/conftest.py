@@ -46,6 +46,7 @@ from lab_driver import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+BROWSER_STUDENT = "browser-student"   # the kernels' COURSE_STUDENT: their own variant
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -137,7 +138,9 @@ def lab(tmp_path_factory, chromium):
     (home / "workspaces").mkdir()
     path = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     # one epoch is enough to see the lab run in the browser (accuracy is graded elsewhere)
+    # a student with numbers of their own (course_lib.grading.variants), not the default
     env = dict(os.environ, COURSE_QUICK="1", COURSE_EPOCHS="1", PATH=path,
+               COURSE_STUDENT=BROWSER_STUDENT,
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
     # expose_app_in_browser: window.jupyterapp, to open and close notebooks in one page

@@ -24,6 +24,8 @@ from lab_driver import (
 )
 from widget_driver import explorers, move_one_control
 
+from course_lib.grading.variants import EXERCISES as VARIANTS
+
 CASES = [(nb.parent.name, form) for nb in discover_notebooks() for form in ("source", "release")]
 
 
@@ -57,6 +59,10 @@ def test_notebook_runs_and_its_explorers_respond(name, form, course, lab_page, s
 
     text = notebook_text(page)
     assert "Error displaying widget" not in text, f"{path}: a widget failed to display"
+    if name in VARIANTS:  # the exercises show this student's numbers, rendered as Markdown
+        assert "These numbers are yours (student 'browser-student')" in text, (
+            f"{path}: the exercises do not show the browser student's own numbers")
+        assert "Default variant" not in text, f"{path}: the default variant is shown"
     # show_widget's text/plain fallback shows only when the widget front end is missing
     assert "open this notebook in JupyterLab to use it" not in text, (
         f"{path}: JupyterLab showed a widget's text fallback: is jupyterlab_widgets there?")
