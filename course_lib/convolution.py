@@ -6,14 +6,16 @@ output is ``(N, H', W', K)`` with ``H' = (H - F + 2P)/S + 1`` (see ``conv_output
 Like every deep-learning library, "convolution" here is cross-correlation: the filter is
 slid over the input as it is, without flipping it.
 
-The fast version builds the patch matrix with one copy per filter tap (F*F copies, a loop over
-the filter, not over positions) and multiplies it with the filters in ONE matrix product.
+The fast version (:mod:`course_lib.im2col`) builds the patch matrix with one copy per filter
+tap (F*F copies, a loop over the filter, not over positions) and multiplies it with the filters
+in one matrix product per chunk of the batch, so the patches never take much memory.
 Reshaping ``np.lib.stride_tricks.sliding_window_view`` into that matrix gives the same numbers
 but was measured up to 1.7x slower on this course's layers (it copies a few floats at a time).
 """
 
 import numpy as np
 
+from .im2col import conv_backward_chunks, conv_forward_chunks
 from .shapes import as_real_array, check_int, conv_output_size
 
 __all__ = ["conv2d", "conv2d_forward", "conv2d_backward", "conv2d_loops"]
@@ -91,31 +93,6 @@ def _output_size(func, x, w, axis, stride, pad):
                          f"fit along the {name}: {err}") from None
 
 
-def _patches(x, f, stride, pad, ho, wo):
-    """Patch matrix (F*F*C, N*H'*W'), row (i, j, c), column (n, y, x): xpad[n, y*S+i, x*S+j, c]."""
-    n, h, w, c = x.shape
-    # Channel-first padded copy: each tap copy below then moves whole image rows at once.
-    xt = np.zeros((c, n, h + 2 * pad, w + 2 * pad), x.dtype)
-    xt[:, :, pad:pad + h, pad:pad + w] = x.transpose(3, 0, 1, 2)
-    p = np.empty((f, f, c, n, ho, wo), x.dtype)
-    for i in range(f):  # a loop over the F*F filter taps, not over output positions
-        for j in range(f):
-            p[i, j] = xt[:, :, i:i + stride * ho:stride, j:j + stride * wo:stride]
-    return p.reshape(f * f * c, n * ho * wo)
-
-
-def _forward(x, w, b, stride, pad, ho, wo, keep_patches):
-    k, f = w.shape[:2]
-    p = _patches(x, f, stride, pad, ho, wo)
-    # (K, F*F*C) @ (F*F*C, M): with few filters BLAS is much faster this way round than as
-    # (M, F*F*C) @ (F*F*C, K), even counting the transposed copy to (N, H', W', K) below.
-    out = w.reshape(k, -1) @ p
-    if b is not None:
-        out += b[:, None]  # in place, along the long rows: ten times faster than after the copy
-    p = p if keep_patches else None  # free the patch matrix before the copy: less peak memory
-    return np.ascontiguousarray(out.reshape(k, x.shape[0], ho, wo).transpose(1, 2, 3, 0)), p
-
-
 def conv2d_forward(x, w, b=None, stride=1, pad=0):
     """Fast forward pass of a convolutional layer, keeping what the backward pass needs.
 
@@ -132,7 +109,8 @@ def conv2d_forward(x, w, b=None, stride=1, pad=0):
     out : ndarray, shape (N, H', W', K)
         ``H' = (H - F + 2*pad)/stride + 1``, same for ``W'``.
     cache : tuple
-        For ``conv2d_backward``; holds the patch matrix (F*F*C times the output positions).
+        For ``conv2d_backward``: ``(x, w, stride, pad)``, references, no copies (the
+        backward pass rebuilds the patch matrix a chunk at a time instead of keeping it).
 
     Examples
     --------
@@ -141,11 +119,10 @@ def conv2d_forward(x, w, b=None, stride=1, pad=0):
     ((2, 5, 5, 4), 27.0, 12.0)
     """
     x, w, b, stride, pad, (ho, wo), _ = _check("conv2d_forward", x, w, b, stride, pad, False)
-    out, p = _forward(x, w, b, stride, pad, ho, wo, keep_patches=True)
-    return out, (x.shape, w, stride, pad, p)
+    return conv_forward_chunks(x, w, b, stride, pad, ho, wo), (x, w, stride, pad)
 
 
-def conv2d_backward(dout, cache):
+def conv2d_backward(dout, cache, need_dx=True):
     """Backward pass of ``conv2d_forward``: gradients of the loss for x, w and b.
 
     Parameters
@@ -154,10 +131,13 @@ def conv2d_backward(dout, cache):
         Gradient of the loss with respect to the output.
     cache : tuple
         The second value returned by ``conv2d_forward``.
+    need_dx : bool, default True
+        False skips ``dx`` (returned as None): a network's first layer has no use for it,
+        and it costs more than ``dw`` and ``db`` together.
 
     Returns
     -------
-    dx : ndarray, shape (N, H, W, C)
+    dx : ndarray, shape (N, H, W, C), or None
     dw : ndarray, shape (K, F, F, C)
     db : ndarray, shape (K,)
         Sum of ``dout`` over N, H', W' (returned even when the forward pass had no bias).
@@ -178,26 +158,19 @@ def conv2d_backward(dout, cache):
            [1., 2., 2., 1.]])
     >>> dw.shape, db
     ((1, 3, 3, 1), array([4.]))
+    >>> conv2d_backward(np.ones_like(out), cache, need_dx=False)[0] is None
+    True
     """
-    (n, h, wd, c), w, stride, pad, p = cache
-    k, f = w.shape[:2]
+    x, w, stride, pad = cache
+    (n, h, wd, _), (k, f) = x.shape, w.shape[:2]
     ho = (h - f + 2 * pad) // stride + 1
     wo = (wd - f + 2 * pad) // stride + 1
     dout = as_real_array("conv2d_backward", "dout", dout)
     if dout.shape != (n, ho, wo, k):
         raise ValueError(f"conv2d_backward: dout has shape {dout.shape} but the forward output "
                          f"had shape {(n, ho, wo, k)}: expected dout of that shape.")
-    # (K, M) rows, as in the forward pass: BLAS is fast with few filters this way round
-    d2 = np.ascontiguousarray(dout.reshape(-1, k).T, dtype=w.dtype)
-    db = d2.sum(axis=1)
-    dw = (d2 @ p.T).reshape(w.shape)
-    dp = (w.reshape(k, -1).T @ d2).reshape(f, f, c, n, ho, wo)
-    dxt = np.zeros((c, n, h + 2 * pad, wd + 2 * pad), w.dtype)
-    for i in range(f):  # scatter each tap's gradient back where that tap read the input
-        for j in range(f):
-            dxt[:, :, i:i + stride * ho:stride, j:j + stride * wo:stride] += dp[i, j]
-    dx = np.ascontiguousarray(dxt[:, :, pad:pad + h, pad:pad + wd].transpose(1, 2, 3, 0))
-    return dx, dw, db
+    dout = np.ascontiguousarray(dout, dtype=w.dtype)
+    return conv_backward_chunks(dout, x, w, stride, pad, need_dx)
 
 
 def conv2d(x, w, b=None, stride=1, pad=0):
@@ -239,7 +212,7 @@ def conv2d(x, w, b=None, stride=1, pad=0):
     (1, 32, 32, 10)
     """
     x, w, b, stride, pad, (ho, wo), flat = _check("conv2d", x, w, b, stride, pad)
-    out, _ = _forward(x, w, b, stride, pad, ho, wo, keep_patches=False)
+    out = conv_forward_chunks(x, w, b, stride, pad, ho, wo)
     return out[0, :, :, 0] if flat else out
 
 

@@ -111,7 +111,7 @@ class Conv2D(ActivatedLayer):
 
     def backward_linear(self, dz, need_dx=True):
         """Backward of the convolution alone, given the gradient ``dz`` at its output."""
-        dx, dw, db = conv2d_backward(dz, self._cache)
+        dx, dw, db = conv2d_backward(dz, self._cache, need_dx=need_dx)
         np.copyto(self.grads[0], dw)
         np.copyto(self.grads[1], db)
         return dx
