@@ -59,6 +59,27 @@ def _check_dout(func, dout, shape):
     return dout
 
 
+def _max_taps(x, f, stride, ho, wo):
+    """The window maxima, combining the f*f strided views in place (no temporary per view)."""
+    taps = _taps(x, f, stride, ho, wo)
+    out = next(taps).copy()
+    for view in taps:
+        np.maximum(out, view, out=out)
+    return out
+
+
+def _first_hits(x, out, f, stride):
+    """Bool (f*f, N, H', W', C): tap t holds its window's first maximum in row-major order."""
+    hits = np.empty((f * f, *out.shape), bool)
+    free = np.ones(out.shape, bool)  # windows whose maximum has not been found yet
+    for t, view in enumerate(_taps(x, f, stride, *out.shape[1:3])):
+        np.equal(view, out, out=hits[t])
+        hits[t] &= free
+        if t < f * f - 1:
+            np.greater(free, hits[t], out=free)  # free and not hit: this window is done
+    return hits
+
+
 def max_pool2d_forward(x, f=2, stride=2):
     """Fast max pooling that keeps what ``max_pool2d_backward`` needs.
 
@@ -74,7 +95,9 @@ def max_pool2d_forward(x, f=2, stride=2):
     out : ndarray, shape (N, H', W', C), dtype of x
         ``H' = (H - f)/stride + 1``.
     cache : tuple
-        ``(x, out, f, stride)``.
+        ``(x.shape, x.dtype, hits, f, stride)``; ``hits`` (bool, shape (f*f, N, H', W', C))
+        marks, for each window position (tap) ``(i, j)`` of the window, the windows whose
+        first maximum it holds: found once here, so the backward pass need not search again.
 
     Examples
     --------
@@ -82,13 +105,12 @@ def max_pool2d_forward(x, f=2, stride=2):
     >>> out[0, :, :, 0]
     array([[ 5.,  7.],
            [13., 15.]])
+    >>> cache[2].sum(axis=(1, 2, 3, 4))  # hits per tap: all four maxima at tap (1, 1)
+    array([0, 0, 0, 4])
     """
     x, f, stride, (ho, wo), _ = _check("max_pool2d_forward", x, f, stride, allow_2d=False)
-    taps = _taps(x, f, stride, ho, wo)
-    out = next(taps).copy()
-    for view in taps:
-        np.maximum(out, view, out=out)  # in place: no temporary per window position
-    return out, (x, out, f, stride)
+    out = _max_taps(x, f, stride, ho, wo)
+    return out, (x.shape, x.dtype, _first_hits(x, out, f, stride), f, stride)
 
 
 def max_pool2d_backward(dout, cache):
@@ -109,6 +131,7 @@ def max_pool2d_backward(dout, cache):
     -----
     Ties: when several positions of a window hold the maximum, the whole gradient goes to the
     first one in row-major order (top row first, then left to right), as ``np.argmax`` picks.
+    The forward pass found those positions; here each tap gets ``dout * hits[tap]``.
 
     Examples
     --------
@@ -118,21 +141,18 @@ def max_pool2d_backward(dout, cache):
     array([[0., 1.],
            [0., 0.]])
     """
-    x, out, f, stride = cache
-    dout = _check_dout("max_pool2d_backward", dout, out.shape)
-    n, ho, wo, c = out.shape
-    dx = np.zeros(x.shape, np.result_type(_float(x).dtype, dout.dtype))
-    if stride == f:  # windows tile x exactly: compare all of x with its window's max at once
-        shape6 = (n, ho, f, wo, f, c)  # (image, window row, row in window, ..., channel)
-        hit = x.reshape(shape6) == out[:, :, None, :, None, :]
-        if np.count_nonzero(hit) == out.size:  # no ties (else: the loop below breaks them)
-            np.multiply(hit, dout[:, :, None, :, None, :], out=dx.reshape(shape6))
-            return dx
-    free = np.ones(out.shape, bool)  # windows whose maximum has not been found yet
-    for view, dview in zip(_taps(x, f, stride, ho, wo), _taps(dx, f, stride, ho, wo), strict=True):
-        hit = (view == out) & free
-        dview += dout * hit
-        free &= ~hit
+    shape, dtype, hits, f, stride = cache
+    dout = _check_dout("max_pool2d_backward", dout, hits.shape[1:])
+    n, ho, wo, c = dout.shape
+    dtype = np.result_type(dtype if np.issubdtype(dtype, np.floating) else np.float64, dout.dtype)
+    # windows that tile x exactly write every position once: no zeros needed first
+    tiled = stride == f and shape[1] == ho * f and shape[2] == wo * f
+    dx = np.empty(shape, dtype) if tiled else np.zeros(shape, dtype)
+    for hit, dview in zip(hits, _taps(dx, f, stride, ho, wo), strict=True):
+        if stride >= f:  # windows do not overlap: each position gets one window's gradient
+            np.multiply(dout, hit, out=dview)
+        else:
+            dview += dout * hit
     return dx
 
 
@@ -161,7 +181,7 @@ def max_pool2d(x, f=2, stride=2):
     array([[6, 8],
            [3, 4]])
     """
-    return _pool("max_pool2d", max_pool2d_forward, x, f, stride)
+    return _pool("max_pool2d", _max_taps, x, f, stride)
 
 
 def avg_pool2d_forward(x, f=2, stride=2):
@@ -178,12 +198,18 @@ def avg_pool2d_forward(x, f=2, stride=2):
            [10.5, 12.5]])
     """
     x, f, stride, (ho, wo), _ = _check("avg_pool2d_forward", x, f, stride, allow_2d=False)
+    out = _mean_taps(x, f, stride, ho, wo)
+    return out, (x.shape, out.dtype, f, stride)
+
+
+def _mean_taps(x, f, stride, ho, wo):
+    """The window means: the f*f strided views added up, divided by f*f."""
     x = _float(x)
     out = np.zeros((x.shape[0], ho, wo, x.shape[3]), x.dtype)
     for view in _taps(x, f, stride, ho, wo):
         out += view
     out /= f * f
-    return out, (x.shape, x.dtype, f, stride)
+    return out
 
 
 def avg_pool2d_backward(dout, cache):
@@ -218,13 +244,13 @@ def avg_pool2d(x, f=2, stride=2):
     array([[3.25, 5.25],
            [2.  , 2.  ]])
     """
-    return _pool("avg_pool2d", avg_pool2d_forward, x, f, stride)
+    return _pool("avg_pool2d", _mean_taps, x, f, stride)
 
 
-def _pool(func, forward, x, f, stride):
-    """A fast pooling of a batch, or of one 2-D slice seen as a batch of one."""
-    x4, f, stride, _, flat = _check(func, x, f, stride)
-    out = forward(x4, f, stride)[0]
+def _pool(func, pool_taps, x, f, stride):
+    """A fast pooling of a batch, or of one 2-D slice seen as a batch of one (nothing cached)."""
+    x4, f, stride, (ho, wo), flat = _check(func, x, f, stride)
+    out = pool_taps(x4, f, stride, ho, wo)
     return out[0, :, :, 0] if flat else out
 
 

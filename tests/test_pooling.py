@@ -192,3 +192,16 @@ def test_overlapping_windows_add_their_gradients():
     x = np.array([[0., 0., 0.], [0., 9., 0.], [0., 0., 0.]]).reshape(1, 3, 3, 1)
     out, cache = max_pool2d_forward(x, f=2, stride=1)  # all four windows hold the 9
     assert max_pool2d_backward(np.ones((1, 2, 2, 1)), cache)[0, 1, 1, 0] == 4
+
+
+@pytest.mark.parametrize("f, stride, h, w", [(2, 2, 8, 10), (3, 2, 7, 9), (2, 3, 8, 11)])
+def test_max_backward_uses_what_the_forward_found(rng, f, stride, h, w):
+    """The cache keeps the maxima's positions, not x: overwriting x (as a reused buffer of the
+    layer before would) leaves the gradient unchanged."""
+    x = np.round(rng.standard_normal((2, h, w, 3)))  # with ties
+    out, cache = max_pool2d_forward(x, f, stride)
+    dout = rng.standard_normal(out.shape)
+    expected = max_pool_backward_loops(x, dout, f, stride)
+    x[...] = rng.standard_normal(x.shape)
+    np.testing.assert_allclose(max_pool2d_backward(dout, cache), expected, rtol=1e-12)
+    assert not any(a is x for a in cache if isinstance(a, np.ndarray))
