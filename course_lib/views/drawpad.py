@@ -219,19 +219,23 @@ class DrawPad:
         return rgba_to_ink(self.canvas.get_image_data())
 
     def update(self):
-        """Read the drawing, show the prediction (and the feature maps)."""
+        """Read the drawing, show the prediction (and the feature maps).
+
+        Everything is computed first and the caption is set last, so a caption that names a
+        digit always comes with the pictures of that same drawing.
+        """
         self.reading = read_digit(self.model, self.ink(), self.name)
         digit, probs = self.reading["digit"], self.reading["probs"]
+        png, maps = b"", ()
+        if digit is not None:
+            png = figure_png(lambda fig: _draw_reading(fig, digit, probs), figsize=(5.2, 2.2),
+                             dpi=80)
+            if self.show_maps:
+                maps = [self._maps_image(title, m, digit if k == 0 else None)
+                        for k, (title, m) in enumerate(feature_maps(self.model, digit))]
+        self._show(png)
+        self.maps.children = maps
         self.caption.value = f"<b>{self.reading['text']}</b>"
-        if digit is None:
-            self._show(b"")
-            self.maps.children = ()
-            return
-        self._show(figure_png(lambda fig: _draw_reading(fig, digit, probs),
-                              figsize=(5.2, 2.2), dpi=80))
-        if self.show_maps:
-            self.maps.children = [self._maps_image(title, m, digit if k == 0 else None)
-                                  for k, (title, m) in enumerate(feature_maps(self.model, digit))]
 
     def _show(self, png):
         """The image of the input and probabilities, hidden while there is none."""
