@@ -29,7 +29,8 @@ def test_truth_tables_of_any_student(student):
     assert want["truth_table_h"] == sign(z).astype(int).tolist()
     assert want["step_table_h"] == step(z).astype(int).tolist()
     assert len(set(want["truth_table_h"])) == 2, "a constant table is no exercise"
-    assert f"{p.b}" in v.text("truth_table") and f"{p.w2:+d}" in v.text("truth_table")
+    assert f"g({p.b} {'-' if p.w1 < 0 else '+'} {abs(p.w1)} x_1" in v.text("truth_table")
+    assert f"w2 = {p.w2})" in v.text("truth_table")
 
 
 @settings(max_examples=200, deadline=None)

@@ -69,8 +69,11 @@ def answers_truth_table(n):
 
 
 def _perceptron_text(n):
-    return (f"Your perceptron: $h(x_1, x_2) = g({n['b']} {n['w1']:+d} x_1 {n['w2']:+d} x_2)$ "
-            f"(b = {n['b']}, w1 = {n['w1']}, w2 = {n['w2']}).")
+    def term(w, x):
+        return f"{'-' if w < 0 else '+'} {abs(w)} {x}"
+
+    return (f"Your perceptron: $h(x_1, x_2) = g({n['b']} {term(n['w1'], 'x_1')} "
+            f"{term(n['w2'], 'x_2')})$ (b = {n['b']}, w1 = {n['w1']}, w2 = {n['w2']}).")
 
 
 def _perceptron_mistakes(n):
