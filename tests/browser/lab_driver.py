@@ -101,8 +101,9 @@ def wrong_text(src):
         elif not inside:
             out.append(line)
         elif stripped.startswith("# WRONG:"):
+            # keep what follows "# WRONG: " as written: a wrong block's own indentation counts
             indent = line[:len(line) - len(line.lstrip())]
-            out.append(indent + stripped[len("# WRONG:"):].strip())
+            out.append(indent + stripped[len("# WRONG:"):].removeprefix(" ").rstrip())
     return "\n".join(out)
 
 
