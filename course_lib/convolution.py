@@ -93,7 +93,7 @@ def _output_size(func, x, w, axis, stride, pad):
                          f"fit along the {name}: {err}") from None
 
 
-def conv2d_forward(x, w, b=None, stride=1, pad=0):
+def conv2d_forward(x, w, b=None, stride=1, pad=0, *, relu=False):
     """Fast forward pass of a convolutional layer, keeping what the backward pass needs.
 
     Parameters
@@ -103,14 +103,19 @@ def conv2d_forward(x, w, b=None, stride=1, pad=0):
     b : ndarray, shape (K,), or None
     stride, pad : int
         Step of the filter and zeros added on each side.
+    relu : bool, default False
+        Apply ReLU to the output (a layer with ``activation="relu"``), fused: chunk by chunk
+        while it is in the cache, and ``conv2d_backward`` then takes the gradient at the
+        ReLU's output.
 
     Returns
     -------
     out : ndarray, shape (N, H', W', K)
         ``H' = (H - F + 2*pad)/stride + 1``, same for ``W'``.
     cache : tuple
-        For ``conv2d_backward``: ``(x, w, stride, pad)``, references, no copies (the
-        backward pass rebuilds the patch matrix a chunk at a time instead of keeping it).
+        For ``conv2d_backward``: ``(x, w, stride, pad, out or None)``, references, no copies
+        (the backward pass rebuilds the patch matrix a chunk at a time instead of keeping it;
+        ``out`` is kept only with ``relu``).
 
     Examples
     --------
@@ -119,7 +124,8 @@ def conv2d_forward(x, w, b=None, stride=1, pad=0):
     ((2, 5, 5, 4), 27.0, 12.0)
     """
     x, w, b, stride, pad, (ho, wo), _ = _check("conv2d_forward", x, w, b, stride, pad, False)
-    return conv_forward_chunks(x, w, b, stride, pad, ho, wo), (x, w, stride, pad)
+    out = conv_forward_chunks(x, w, b, stride, pad, ho, wo, relu=bool(relu))
+    return out, (x, w, stride, pad, out if relu else None)
 
 
 def conv2d_backward(dout, cache, need_dx=True):
@@ -128,7 +134,7 @@ def conv2d_backward(dout, cache, need_dx=True):
     Parameters
     ----------
     dout : ndarray, shape (N, H', W', K)
-        Gradient of the loss with respect to the output.
+        Gradient of the loss with respect to the output (the ReLU's, if it was fused).
     cache : tuple
         The second value returned by ``conv2d_forward``.
     need_dx : bool, default True
@@ -161,7 +167,7 @@ def conv2d_backward(dout, cache, need_dx=True):
     >>> conv2d_backward(np.ones_like(out), cache, need_dx=False)[0] is None
     True
     """
-    x, w, stride, pad = cache
+    x, w, stride, pad, relu_out = cache
     (n, h, wd, _), (k, f) = x.shape, w.shape[:2]
     ho = (h - f + 2 * pad) // stride + 1
     wo = (wd - f + 2 * pad) // stride + 1
@@ -170,7 +176,7 @@ def conv2d_backward(dout, cache, need_dx=True):
         raise ValueError(f"conv2d_backward: dout has shape {dout.shape} but the forward output "
                          f"had shape {(n, ho, wo, k)}: expected dout of that shape.")
     dout = np.ascontiguousarray(dout, dtype=w.dtype)
-    return conv_backward_chunks(dout, x, w, stride, pad, need_dx)
+    return conv_backward_chunks(dout, x, w, stride, pad, need_dx, relu_out)
 
 
 def conv2d(x, w, b=None, stride=1, pad=0):

@@ -205,3 +205,20 @@ def test_backward_checks_dout(rng):
     with pytest.raises(ValueError, match=r"conv2d_backward: dout has shape \(2, 4, 4, 2\) "
                                          r"but the forward output had shape \(2, 4, 4, 3\)"):
         conv2d_backward(np.zeros((2, 4, 4, 2)), cache)
+
+
+@pytest.mark.parametrize("need_dx", [True, False])
+def test_fused_relu_is_relu_after_the_convolution(rng, need_dx):
+    x, w, b = rng.standard_normal((3, 7, 7, 2)), rng.standard_normal((4, 3, 3, 2)), np.zeros(4)
+    out, cache = conv2d_forward(x, w, b, pad=1, relu=True)
+    z, plain = conv2d_forward(x, w, b, pad=1)
+    np.testing.assert_array_equal(out, np.maximum(z, 0))
+    assert (out == 0).mean() > 0.2  # the ReLU has something to do
+    dout = rng.standard_normal(out.shape)
+    fused = conv2d_backward(dout, cache, need_dx=need_dx)
+    expected = conv2d_backward(dout * (z > 0), plain, need_dx=need_dx)
+    for got, want in zip(fused, expected, strict=True):
+        if want is None:
+            assert got is None
+        else:
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)

@@ -52,7 +52,8 @@ class Conv2D(ActivatedLayer):
         Needed on the first layer only.
     activation : str, optional
         Applied after the convolution, like a following ``Activation`` layer; the attribute
-        ``activation`` holds that :class:`Activation` layer (or None).
+        ``activation`` holds that :class:`Activation` layer (or None). ``"relu"`` is fused
+        into the kernel (``conv2d_forward(..., relu=True)``): the same numbers, fewer passes.
     seed : int, optional
         Seed of the weights when the layer is used on its own (default 0); see ``Layer``.
 
@@ -106,11 +107,20 @@ class Conv2D(ActivatedLayer):
 
     def forward(self, x, training=False):
         x = self._check_input(x)
-        out, self._cache = conv2d_forward(x, self.W, self.b, stride=self.stride, pad=self.pad)
-        return self._activate(out, training)
+        fused = self.activation is not None and self.activation.kind == "relu"
+        out, self._cache = conv2d_forward(x, self.W, self.b, stride=self.stride, pad=self.pad,
+                                          relu=fused)
+        return out if fused else self._activate(out, training)
+
+    def backward(self, dout, need_dx=True):
+        """Gradients: fills ``grads``; returns the input's gradient (None if not needed)."""
+        if self._cache[-1] is not None:  # ReLU fused into the kernel: it masks dout itself
+            return self.backward_linear(dout, need_dx)
+        return super().backward(dout, need_dx)
 
     def backward_linear(self, dz, need_dx=True):
-        """Backward of the convolution alone, given the gradient ``dz`` at its output."""
+        """Backward of the convolution alone, given the gradient ``dz`` at its output (with a
+        fused ReLU, masking ``dz`` again by ``out > 0`` changes nothing)."""
         dx, dw, db = conv2d_backward(dz, self._cache, need_dx=need_dx)
         np.copyto(self.grads[0], dw)
         np.copyto(self.grads[1], db)
