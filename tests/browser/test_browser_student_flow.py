@@ -6,6 +6,8 @@ The answers come from the source notebook: the solution region for the correct a
 Without 01_perceptron the first assignment with a checked exercise stands in for it.
 """
 
+import json
+import re
 import time
 
 import pytest
@@ -101,3 +103,50 @@ def test_the_all_correct_notebook_fills_every_solution(course):
         if c.get("metadata", {}).get("nbgrader", {}).get("solution"):
             src = cell_source(c)
             assert "NotImplementedError" not in src and "YOUR ANSWER HERE" not in src, src
+
+
+def _blank_last_exercise(course, name):
+    """Write release/NAME/NAME-partial.ipynb: every exercise done but the last one, left as
+    released. Returns (its path, the exercise's name as its grade cells say it)."""
+    folder = course / "release" / name
+    released = notebook_cells(folder / f"{name}.ipynb")
+    nb = json.loads((folder / f"{name}-all-correct.ipynb").read_text(encoding="utf-8"))
+    solutions = [i for i, c in enumerate(nb["cells"])
+                 if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+                 and c["cell_type"] == "code"]
+    last = solutions[-1]
+    nb["cells"][last]["source"] = cell_source(released[last])
+    after = "".join(cell_source(c) for c in nb["cells"][last + 1:]
+                    if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
+    names = re.findall(r'require_\w+\([^"\n]*"(Exercise [^"]+)"', after)
+    assert names, f"{name}: no require_answer/require_function after cell {last}"
+    path = folder / f"{name}-partial.ipynb"
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return path, names[0]
+
+
+@needs_assignment
+def test_validate_names_the_exercise_left_blank(course, lab_page, screenshots):
+    """Validate on a notebook done but for its last exercise: the message names that one, says
+    it is not answered yet, and no other exercise fails (screenshot: validate-NAME-partial.png)."""
+    page = lab_page
+    name = ASSIGNMENT.parent.name
+    partial, exercise = _blank_last_exercise(course, name)
+    path = partial.relative_to(course).as_posix()
+    started = time.monotonic()
+    open_notebook(page, path)
+    page.locator(f"{PANEL} .validate-button").click()
+    message = page.locator(".jp-Dialog #validation-message")
+    message.wait_for(timeout=150_000)
+    text = message.inner_text()
+    shot = screenshots / f"validate-{name}-partial.png"
+    page.locator(".jp-Dialog").first.screenshot(path=str(shot))
+    page.locator(".jp-Dialog .jp-mod-accept").first.click()
+    assert f"{exercise} is not answered yet" in text, f"Validate on {path} says:\n{text[:3000]}"
+    unanswered = set(re.findall(r"(Exercise [^\n]*?) is not answered yet", text))
+    assert unanswered == {exercise}, (
+        f"Validate on {path} names {sorted(unanswered)} as not answered, expected only "
+        f"{exercise!r}:\n{text[:3000]}")
+    assert "Success" not in text
+    REPORT.append({"notebook": path, "validate": text.strip()[:600],
+                   "total_s": round(time.monotonic() - started, 1)})
