@@ -35,6 +35,7 @@ CELLS = {("01_perceptron", "truth_table"): ("truth_table_h", ["truth_table_h_tes
          ("04_convolution", "params"): ("conv_params_counts", ["conv_params_counts_test"]),
          ("04_convolution", "by_hand"): ("conv_by_hand", ["conv_by_hand_test"]),
          ("05_pooling_fc", "fc"): ("fc_after_stack", ["fc_after_stack_test"]),
+         ("05_pooling_fc", "pool"): ("pool_by_hand", ["pool_by_hand_test"]),
          ("06_cnn_architectures", "table"): ("layer_table", ["layer_table_test"]),
          ("06_cnn_architectures", "small_filters"): ("small_filters", ["small_filters_test"])}
 GATE_WEIGHTS = {"AND": (-3, 2, 2), "OR": (-1, 2, 2), "NAND": (3, -2, -2), "NOR": (1, -2, -2),
@@ -97,7 +98,8 @@ def test_the_default_variant_is_the_lecture(capsys):
                                "params": {"params_a": 1168, "params_b": 1792,
                                           "params_c": 34_944},
                                "by_hand": {"by_hand": [[3, 2], [6, 2]]}},
-            "05_pooling_fc": {"fc": {"flat_size": 1024, "fc_params": 65_600}},
+            "05_pooling_fc": {"fc": {"flat_size": 1024, "fc_params": 65_600},
+                              "pool": {"pooled": [[9, 6], [9, 9]]}},
             "06_cnn_architectures": {"table": {"params": [760, 0, 1820, 0, 0, 9810]},
                                      "small_filters": {"params_two_3x3": 73_856,
                                                        "params_one_5x5": 102_464}}}
@@ -124,7 +126,7 @@ def test_check_says_right_not_yet_hint_and_blank(capsys):
 
 def test_classmates_numbers_differ():
     """Two students' numbers differ on at least 90% of the value exercises (mean over 199
-    pairs), and no pair shares more than two of the ten."""
+    pairs), and no pair shares more than two of the eleven."""
     keys = [(a, e) for a, exercises in EXERCISES.items() for e in exercises]
     shares = []
     for s, t in zip(IDS[:-1], IDS[1:], strict=True):

@@ -15,6 +15,7 @@ from course_lib import (
     conv2d,
     conv_output_size,
     conv_params,
+    max_pool2d,
 )
 from course_lib.grading.variants import Variant
 from course_lib.grading.variants_conv import conv_out
@@ -53,6 +54,11 @@ def test_fc_after_stack_of_any_student(student):
     flat, fc = model.layers[4], model.layers[5]
     assert v.expected("fc") == {"flat_size": flat.output_shape[0],
                                 "fc_params": fc.count_params()}
+    pool = v["pool"]
+    x = np.array(pool.x, dtype=float)
+    assert (x.shape[0] - pool.f) % pool.s == 0, "the windows tile the slice"
+    assert v.expected("pool")["pooled"] == max_pool2d(x, f=pool.f, stride=pool.s).tolist()
+    assert f"stride {pool.s}" in v.text("pool")
 
 
 @settings(max_examples=200, deadline=None)

@@ -151,6 +151,36 @@ def _fc_mistakes(n):
                           (flat * n["fc"] + flat, "One bias per neuron, not per input.")]}
 
 
+def _draw_pool(rng):
+    side, f, stride = [(4, 2, 2), (5, 3, 2), (6, 2, 2), (6, 3, 3)][int(rng.integers(4))]
+    return {"x": rng.integers(0, 10, size=(side, side)).tolist(), "f": f, "s": stride}
+
+
+def _pool(x, f, stride, reduce=np.max):
+    x = np.asarray(x)
+    out = (x.shape[0] - f) // stride + 1
+    return [[float(reduce(x[i * stride:i * stride + f, j * stride:j * stride + f]))
+             for j in range(out)] for i in range(out)]
+
+
+def answers_pool(n):
+    """Max pooling of the slice with f x f windows and the given stride."""
+    return {"pooled": _pool(n["x"], n["f"], n["s"])}
+
+
+def _pool_text(n):
+    rows = "\n".join(" ".join(str(v) for v in row) for row in n["x"])
+    return (f"Your {len(n['x'])}x{len(n['x'])} slice, pooled with **{n['f']}x{n['f']} windows "
+            f"and stride {n['s']}** (it is `POOL_X` in the cell below):\n\n```\n{rows}\n```")
+
+
+def _pool_mistakes(n):
+    return {"pooled": [(_pool(n["x"], n["f"], n["s"], np.mean), "That is average pooling: "
+                                                                 "take the largest value."),
+                       (_pool(n["x"], n["f"], 1), "That is stride 1: the windows jump by the "
+                                                  "stride.")]}
+
+
 def _draw_table(rng):
     return {"side": int(rng.choice([24, 28, 32, 36])), "depth": int(rng.choice([1, 3])),
             "k1": int(rng.choice([6, 8, 10, 12, 16])), "k2": int(rng.choice([16, 20, 24, 32])),
@@ -248,6 +278,11 @@ EXERCISES = {
                        _fc_text, answers_fc, _fc_mistakes,
                        lambda n: f"{n['side']}x{n['side']}x{n['depth']} input, {n['k1']} and "
                                  f"{n['k2']} filters, FC of {n['fc']}"),
+        "pool": Exercise(lambda: {"x": [[3, 1, 4, 1], [5, 9, 2, 6], [5, 3, 5, 8], [9, 7, 9, 3]],
+                                  "f": 2, "s": 2},
+                         _draw_pool, _pool_text, answers_pool, _pool_mistakes,
+                         lambda n: f"POOL_X = {n['x']}, {n['f']}x{n['f']} windows, stride "
+                                   f"{n['s']}"),
     },
     "06_cnn_architectures": {
         "table": Exercise(lambda: {"side": 32, "depth": 3, "k1": 10, "k2": 20, "classes": 10},
