@@ -64,7 +64,12 @@ def torch_or_none():
 
 
 def _number(fn, sample_time):
-    """How many calls of ``fn`` make one sample of at least ``sample_time`` seconds."""
+    """How many calls of ``fn`` make one sample of at least ``sample_time`` seconds.
+
+    The first call is a warm-up (a cold first call can be 10x slower); the second is timed."""
+    fn()
+    if sample_time <= 0:
+        return 1
     t0 = time.perf_counter()
     fn()
     once = time.perf_counter() - t0
