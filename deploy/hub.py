@@ -50,6 +50,14 @@ def runs_for_everyone(python):
     return proc.returncode == 0
 
 
+def closed_ancestor(path):
+    """The first folder above ``path`` that other users cannot enter (no o+x), or None."""
+    for folder in reversed(Path(path).resolve().parents):
+        if not folder.stat().st_mode & 0o001:
+            return folder
+    return None
+
+
 def user_env(dest=REPO / "build" / "hub" / "user-env"):
     """A Python environment with the course's packages that every user can run.
 
@@ -60,6 +68,12 @@ def user_env(dest=REPO / "build" / "hub" / "user-env"):
     """
     if os.environ.get("HUB_USER_ENV"):
         return Path(os.environ["HUB_USER_ENV"])
+    closed = closed_ancestor(REPO)
+    if closed is not None:  # the students' servers import course_lib from this checkout
+        raise RuntimeError(
+            f"the hub's users cannot reach this checkout: {closed} is mode "
+            f"{closed.stat().st_mode & 0o777:o} (no o+x). Put the course where every user can "
+            "enter the folders above it (e.g. /opt or /srv), or set HUB_USER_ENV.")
     if runs_for_everyone(sys.executable):
         return Path(sys.prefix)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"

@@ -478,3 +478,23 @@ def _check_privacy(h, a, b, c):
     assert not leaks, leaks
     # the grader account, and only it, reads the submissions (a positive control)
     assert _as(h.names["grader"], "cat", str(theirs[a] / f"{ASSIGNMENT}.ipynb")).returncode == 0
+
+
+def test_a_checkout_the_users_cannot_enter_is_named(monkeypatch):
+    """The hub's users run the course from this checkout: a closed folder above it (a 0700
+    temporary folder, /root) is named before any account is made."""
+    base = Path(tempfile.mkdtemp(dir="/tmp"))   # /tmp is open to all; base is opened below
+    try:
+        base.chmod(0o755)
+        closed = base / "closed"
+        (closed / "course").mkdir(parents=True)
+        closed.chmod(0o700)
+        assert deploy.closed_ancestor(closed / "course") == closed
+        monkeypatch.setattr(deploy, "REPO", closed / "course")
+        monkeypatch.delenv("HUB_USER_ENV", raising=False)
+        with pytest.raises(RuntimeError, match=f"{closed} is mode 700"):
+            deploy.user_env(dest=closed / "course" / "env")
+        closed.chmod(0o755)
+        assert deploy.closed_ancestor(closed / "course") is None
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
