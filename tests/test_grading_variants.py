@@ -21,6 +21,7 @@ from course_lib.grading.variants import (
     student_id,
     variant,
 )
+from course_lib.grading.variants_dense import same_value
 
 ROOT = Path(__file__).resolve().parents[1]
 IDS = [f"s{n:04d}" for n in range(200)]
@@ -109,6 +110,21 @@ def test_the_default_variant_is_the_lecture(capsys):
             got = v.expected(exercise)
             for name, value in answers.items():
                 assert got[name] == value, (assignment, exercise, name)
+
+
+@pytest.mark.parametrize("student", ["ada", "bob", None])
+def test_mistakes_are_wrong_answers(student):
+    """Every hint's wrong answer differs from the right one (a mistake that gives the right
+    answer for these numbers, like a padding of 0 forgotten, is dropped)."""
+    for folder in EXERCISES:
+        v = Variant(folder, student)
+        for exercise in v.numbers():
+            right = v.expected(exercise)
+            for name, hints in v.mistakes(exercise).items():
+                assert name in right
+                for wrong, hint in hints:
+                    assert not same_value(name, wrong, right[name]), (exercise, name, hint)
+                    assert hint.endswith((".", "?")), hint
 
 
 def test_check_says_right_not_yet_hint_and_blank(capsys):
