@@ -26,8 +26,9 @@ def main(argv=None):
     if unknown:
         print(f"benchmarks: unknown benchmark(s) {unknown}; available: {known}", file=sys.stderr)
         return 2
-    print(f"Benchmarks on {_timing.THREADS} threads (medians of repeated runs; "
-          "ratio = NumPy time / reference time, lower is better).")
+    print(f"Benchmarks on {_timing.THREADS} threads (medians of interleaved samples; "
+          "ratio = NumPy time / reference time, lower is better, shown only when the spread "
+          f"of the samples is below {100 * _timing.SPREAD_LIMIT:g}%).")
     for name in [n.removeprefix("bench_") for n in names] or known:
         importlib.import_module(f"benchmarks.bench_{name}").main()
     return 0
