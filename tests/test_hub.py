@@ -226,14 +226,22 @@ def _reachable(port):
 
 
 def _stop(proc, users):
-    """The hub by its process group, then any process left running as a test account."""
-    if proc is not None and proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
+    """The hub by its process group, then any process left running as a test account.
+
+    The group is signalled even when the hub has exited: a hub that died at start leaves its
+    proxy (configurable-http-proxy) running in that group."""
+    if proc is not None:
+        running = proc.poll() is None
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            running = False
+        if running:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
     import pwd
 
     uids = set()
