@@ -3,6 +3,7 @@ grading consequences: the source notebook grades full marks for any student id, 
 answers score 0 on the value exercises, and an answer cannot ask the library for itself."""
 
 import copy
+import importlib
 import json
 import subprocess
 import sys
@@ -167,11 +168,13 @@ def test_cli_shows_a_students_numbers_and_answers():
     assert bad.returncode == 2 and "usage" in bad.stdout
 
 
-def test_answer_functions_are_the_exercises_answers():
-    assert len(ANSWER_FUNCTIONS) == len(CELLS)
+def test_answer_functions_are_the_exercises_answers_and_their_helpers():
+    answers = [d for d in ANSWER_FUNCTIONS if d.rpartition(".")[2].startswith("answers_")]
+    assert len(answers) == len(CELLS)
     for dotted in ANSWER_FUNCTIONS:
         module, _, name = dotted.rpartition(".")
-        assert name.startswith("answers_") and module.startswith("course_lib.grading.variants")
+        assert module.startswith("course_lib.grading.variants")
+        assert callable(getattr(importlib.import_module(module), name)), dotted
 
 
 # --- grading ------------------------------------------------------------------------------
@@ -241,6 +244,8 @@ def test_an_answer_cannot_ask_the_variant_for_itself(monkeypatch):
     cheat = ('params_a = V.expected("networks")["params_a"]\n'
              'from course_lib.grading.variants_dense import answers_networks\n'
              'params_b = answers_networks({"a": net_a, "b": net_b})["params_b"]\n')
+    helper = ('from course_lib.grading import variants_dense\n'
+              'params_a, params_b = variants_dense._count(net_a), variants_dense._count(net_b)\n')
     for cell in nb["cells"]:
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == "params_given_networks":
             cell["source"] = cheat
@@ -251,3 +256,10 @@ def test_an_answer_cannot_ask_the_variant_for_itself(monkeypatch):
     verdict = _verdicts(monkeypatch, folder, nb, "ada")["params_given_networks_test"]
     assert not verdict.passed
     assert "switched off" in verdict.message, verdict.message
+    exec(helper, ns)  # noqa: S102  (outside the probe the helper gives the answer too)
+    assert (ns["params_a"], ns["params_b"]) == tuple(v.expected("networks").values())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "params_given_networks":
+            cell["source"] = helper
+    verdict = _verdicts(monkeypatch, folder, nb, "ada")["params_given_networks_test"]
+    assert not verdict.passed and "switched off" in verdict.message, verdict.message

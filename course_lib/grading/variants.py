@@ -13,8 +13,8 @@ at grading:
   is the instant check;
 - the judge recomputes the expected answers with :meth:`Variant.expected` in the grader's
   process. In the sandboxed probe that re-runs the answer cells, the functions that compute
-  expected answers are switched off (:data:`ANSWER_FUNCTIONS`, like a notebook's taught
-  functions), so an answer cannot ask the library for itself.
+  expected answers, and their helpers, are switched off (:data:`ANSWER_FUNCTIONS`, like a
+  notebook's taught functions), so an answer cannot ask the library for itself.
 
 The exercises themselves (how their numbers are drawn, their statements, answers and common
 mistakes) live in :mod:`.variants_dense` (01, 03) and :mod:`.variants_conv` (04, 05, 06).
@@ -37,8 +37,11 @@ __all__ = ["variant", "student_id", "seed_of", "Variant", "EXERCISES", "ANSWER_F
            "main"]
 
 EXERCISES = {**variants_dense.EXERCISES, **variants_conv.EXERCISES}
-ANSWER_FUNCTIONS = sorted(f"{ex.answers.__module__}.{ex.answers.__name__}"
-                          for exercises in EXERCISES.values() for ex in exercises.values())
+ANSWER_FUNCTIONS = sorted(
+    [f"{ex.answers.__module__}.{ex.answers.__name__}"
+     for exercises in EXERCISES.values() for ex in exercises.values()]
+    + [f"{module.__name__}.{name}" for module in (variants_dense, variants_conv)
+       for name in module.ANSWER_HELPERS])
 
 DEFAULT_NOTE = (
     "*Default variant*: no student id is set, so these are the lecture's numbers. If your "

@@ -11,7 +11,10 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["Exercise", "EXERCISES", "same_value", "INPUTS", "GATES"]
+__all__ = ["Exercise", "EXERCISES", "same_value", "INPUTS", "GATES", "ANSWER_HELPERS"]
+
+# the helpers that compute an answer, switched off with the answers in the grading probe
+ANSWER_HELPERS = ("_sign", "_step", "_z", "_count")
 
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 
