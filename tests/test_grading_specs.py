@@ -35,6 +35,21 @@ TIMEOUT = 180  # seconds per answer cell and per request (QUICK answers take < 3
 # Answers that call the taught function instead of writing it: (folder, solution grade_id,
 # the whole answer cell). Each one is a correct answer while nothing is switched off.
 CHEATS = [
+    ("01_perceptron", "truth_table_h",
+     "step_table_h = [int(v) for v in truth_table(mine.b, mine.w1, mine.w2)]\n"
+     "truth_table_h = [2 * v - 1 for v in step_table_h]\n"),
+    ("03_architectures_params", "params_given_networks",
+     "params_a, params_b = (Sequential([Dense(w[1], input_dim=w[0])] + [Dense(n) for n in w[2:]])"
+     "\n                      .count_params() for w in (net_a, net_b))\n"),
+    ("04_convolution", "conv_params_counts",
+     "params_a, params_b, params_c = (conv_params(v['f'], v['d'], v['k'])\n"
+     "                                for v in (banks.a, banks.b, banks.c))\n"),
+    ("05_pooling_fc", "fc_after_stack",
+     "model = Sequential([Conv2D(net.k1, 3, pad=1, input_shape=(net.side, net.side, net.depth)),\n"
+     "                    MaxPooling2D(2, stride=2), Conv2D(net.k2, 3, pad=1),\n"
+     "                    MaxPooling2D(2, stride=2), Flatten(), Dense(net.fc)])\n"
+     "flat_size = model.layers[4].output_shape[0]\n"
+     "fc_params = model.layers[5].count_params()\n"),
     ("01_perceptron", "layer_forward",
      "def layer_forward(W, b, x):\n"
      "    from course_lib.dense import dense_forward\n"
