@@ -29,6 +29,8 @@ from course_lib.grading.feedback import (
     hidden_test_lines,
     replace_regions,
 )
+from course_lib.grading.variants import Variant
+from course_lib.grading.variants_dense import INPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST, SECOND = "01_perceptron", "02_activations_softmax"
@@ -67,6 +69,22 @@ def _solution(folder, grade_id):
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == grade_id:
             return _solved(_src(cell))
     raise KeyError(grade_id)
+
+
+def _copied_answers(student):
+    """01's value answers of ``student``, in numbers: what a classmate would pass around."""
+    theirs = Variant(FIRST, student)
+    mine = Variant(FIRST, "copier")
+    for exercise in ("truth_table", "gate"):  # the copy must be wrong for the copier
+        assert theirs.expected(exercise) != mine.expected(exercise), exercise
+    table = theirs.expected("gate")["gate_table"]
+    weights = next((b, w1, w2) for b in range(-3, 4) for w1 in range(-3, 4)
+                   for w2 in range(-3, 4)
+                   if [int(b + w1 * x1 + w2 * x2 >= 0) for x1, x2 in INPUTS] == table)
+    tables = theirs.expected("truth_table")
+    return {"truth_table_h": f"truth_table_h = {tables['truth_table_h']!r}\n"
+                             f"step_table_h = {tables['step_table_h']!r}\n",
+            "gate_weights": f"gate_weights = {weights!r}\n"}
 
 
 def _hand_in(course, student, folder, nb):
@@ -204,6 +222,9 @@ def graded(tmp_path_factory):
     expected[("metadata", FIRST)] = 2
     _hand_in(course, "invalid_json", FIRST, '{"cells": [')
     expected[("invalid_json", FIRST)] = 0
+    # a classmate's numbers: "copier" hands in "honest"'s answers to 01's value exercises
+    _hand_in(course, "copier", FIRST, _answers(course, FIRST, **_copied_answers("honest")))
+    expected[("copier", FIRST)] = 0
     # 02: the function exercises answered with course_lib's own functions
     library = {
         "softmax_stable": "from course_lib.losses import softmax\n",
@@ -277,6 +298,17 @@ def test_broken_submissions_are_listed_for_a_person(graded):
     rows = (graded["course"] / "grades.csv").read_text().splitlines()[1:]
     exported = {(r.split(",")[3], r.split(",")[0]) for r in rows}
     assert set(graded["expected"]) <= exported, "grades.csv misses graded submissions"
+
+
+def test_a_classmates_numbers_score_nothing_and_the_feedback_names_mine(graded):
+    for grade_id in ("truth_table_h_test", "step_table_h_test", "gate_weights_test"):
+        score, _ = graded["cells"][("copier", grade_id)]
+        assert score == 0, f"{grade_id}: a classmate's answer scored {score}"
+    feedback = graded["course"] / "feedback" / "copier" / FIRST / f"{FIRST}.html"
+    text = feedback.read_text()
+    assert "Your numbers (student &#39;copier&#39;)" in text or \
+        "Your numbers (student 'copier')" in text, "the feedback does not name the numbers"
+    assert "student &#39;honest&#39;" not in text and "student 'honest'" not in text
 
 
 def test_output_is_capped_and_hidden_tests_never_leak(graded):
