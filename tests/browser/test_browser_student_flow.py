@@ -30,6 +30,15 @@ from lab_driver import (
 PREFERRED = "01_perceptron"
 
 
+def _validate(page, path):
+    """Open ``path``, press nbgrader's Validate button, and return the dialog's message."""
+    open_notebook(page, path)
+    page.locator(f"{PANEL} .validate-button").click()
+    message = page.locator(".jp-Dialog #validation-message")
+    message.wait_for(timeout=150_000)
+    return message.inner_text()
+
+
 def _assignment():
     candidates = [nb for nb in discover_notebooks(widgets_only=False) if first_exercise(nb)]
     preferred = [nb for nb in candidates if nb.parent.name == PREFERRED]
@@ -82,11 +91,7 @@ def test_validate_button(answers, expected, lab_page):
     stem = f"{name}-all-correct" if answers == "all-correct" else name
     path = f"release/{name}/{stem}.ipynb"
     started = time.monotonic()
-    open_notebook(page, path)
-    page.locator(f"{PANEL} .validate-button").click()
-    message = page.locator(".jp-Dialog #validation-message")
-    message.wait_for(timeout=150_000)
-    text = message.inner_text()
+    text = _validate(page, path)
     assert expected.lower() in text.lower(), f"Validate on {path} says:\n{text[:3000]}"
     page.locator(".jp-Dialog .jp-mod-accept").first.click()
     REPORT.append({"notebook": path, "validate": text.strip()[:200],
@@ -134,11 +139,7 @@ def test_validate_names_the_exercise_left_blank(course, lab_page, screenshots):
     partial, exercise = _blank_last_exercise(course, name)
     path = partial.relative_to(course).as_posix()
     started = time.monotonic()
-    open_notebook(page, path)
-    page.locator(f"{PANEL} .validate-button").click()
-    message = page.locator(".jp-Dialog #validation-message")
-    message.wait_for(timeout=150_000)
-    text = message.inner_text()
+    text = _validate(page, path)
     shot = screenshots / f"validate-{name}-partial.png"
     page.locator(".jp-Dialog").first.screenshot(path=str(shot))
     page.locator(".jp-Dialog .jp-mod-accept").first.click()
