@@ -174,8 +174,9 @@ def hub():
     names = {"grader": f"grader-nnt{tag}", "instructor": f"nnt{tag}-teach",
              "A": f"nnt{tag}-sa", "B": f"nnt{tag}-sb", "C": f"nnt{tag}-sc"}
     state = Path(tempfile.mkdtemp(prefix="nn-hub-"))
-    created, proc = [], None
+    created, proc, opened = [], None, []
     try:
+        opened = _open_for_users(ROOT)
         env_dir = deploy.user_env()
         course = deploy.prepare(state, grader_name=names["grader"])
         created.append(names["grader"])
@@ -218,6 +219,22 @@ def hub():
     finally:
         _stop(proc, created)
         shutil.rmtree(state, ignore_errors=True)
+        for folder, mode in reversed(opened):
+            folder.chmod(mode)
+
+
+def _open_for_users(path):
+    """Let the test's users enter the folders above this checkout while the test runs.
+
+    A checkout in a 0700 folder (``mktemp -d``, /root) is closed to them, and their servers
+    run the course from it: each closed folder gets o+x (enter, not list) until the test ends.
+    Returns ``[(folder, original mode), ...]`` for the teardown."""
+    opened = []
+    while (closed := deploy.closed_ancestor(path)) is not None:
+        mode = closed.stat().st_mode & 0o7777
+        closed.chmod(mode | 0o001)
+        opened.append((closed, mode))
+    return opened
 
 
 def _reachable(port):
