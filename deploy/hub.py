@@ -51,8 +51,10 @@ def runs_for_everyone(python):
 
 
 def closed_ancestor(path):
-    """The first folder above ``path`` that other users cannot enter (no o+x), or None."""
-    for folder in reversed(Path(path).resolve().parents):
+    """The first folder on the way to ``path`` (``path`` included) that other users cannot
+    enter (no o+x), or None."""
+    path = Path(path).resolve()
+    for folder in [*reversed(path.parents), path]:
         if not folder.stat().st_mode & 0o001:
             return folder
     return None

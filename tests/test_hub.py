@@ -521,5 +521,7 @@ def test_a_checkout_the_users_cannot_enter_is_named(monkeypatch):
             deploy.user_env(dest=closed / "course" / "env")
         closed.chmod(0o755)
         assert deploy.closed_ancestor(closed / "course") is None
+        (closed / "course").chmod(0o700)   # the checkout itself (git clone into mktemp -d)
+        assert deploy.closed_ancestor(closed / "course") == closed / "course"
     finally:
         shutil.rmtree(base, ignore_errors=True)
