@@ -8,9 +8,12 @@
   run in bubblewrap;
 - :mod:`.judge`, :mod:`.plain`, :mod:`.probe`, :mod:`.remote`, :mod:`.specs`: hidden tests as
   judge specifications, verdicts computed outside the student's process;
+- :mod:`.variants`, :mod:`.variants_dense`, :mod:`.variants_conv`: each student's own numbers
+  in the value exercises, drawn from the student id;
 - :mod:`.batch`, :mod:`.unit`, :mod:`.parallel`, :mod:`.report`: ``make grade``;
 - :mod:`.publish` and :mod:`.leaks`: the student repository, scanned for leaks.
 
 Nothing here is imported by ``course_lib`` itself; a student's kernel imports only
-:mod:`.checks`.
+:mod:`.checks`, :mod:`.judge` (its ``@judge`` runs the source notebook's own specs) and
+:mod:`.variants`.
 """
