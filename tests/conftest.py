@@ -69,3 +69,18 @@ def check_layer():
     """The function ``check_layer(layer, x, forward_kwargs=None)``: every gradient of a layer
     (input and parameters) against numerical gradients, relative error below 1e-6."""
     return _check_layer
+
+
+def _gate_weights(table):
+    """Small integer ``(b, w1, w2)`` with step(b + w1 x1 + w2 x2) = ``table`` on the inputs
+    (0, 0), (0, 1), (1, 0), (1, 1), found by search; None when no perceptron computes it."""
+    inputs = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    return next(((b, w1, w2) for b in range(-3, 4) for w1 in range(-3, 4) for w2 in range(-3, 4)
+                 if [int(b + w1 * x1 + w2 * x2 >= 0) for x1, x2 in inputs] == list(table)), None)
+
+
+@pytest.fixture(scope="session")
+def gate_weights():
+    """The function ``gate_weights(table)``: weights of a perceptron that computes a 2-input
+    truth table (a search over small integers: the tests' reference, not the course's)."""
+    return _gate_weights

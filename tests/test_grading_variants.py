@@ -40,10 +40,6 @@ CELLS = {("01_perceptron", "truth_table"): ("truth_table_h", ["truth_table_h_tes
          ("05_pooling_fc", "pool"): ("pool_by_hand", ["pool_by_hand_test"]),
          ("06_cnn_architectures", "table"): ("layer_table", ["layer_table_test"]),
          ("06_cnn_architectures", "small_filters"): ("small_filters", ["small_filters_test"])}
-GATE_WEIGHTS = {"AND": (-3, 2, 2), "OR": (-1, 2, 2), "NAND": (3, -2, -2), "NOR": (1, -2, -2),
-                "x1 AND NOT x2": (-1, 2, -2), "NOT x1 AND x2": (-1, -2, 2),
-                "x1 OR NOT x2": (1, 2, -2), "NOT x1 OR x2": (1, -2, 2)}
-
 
 def _source_nb(folder):
     return json.loads((ROOT / "notebooks" / folder / f"{folder}.ipynb").read_text())
@@ -180,22 +176,23 @@ def test_answer_functions_are_the_exercises_answers_and_their_helpers():
 # --- grading ------------------------------------------------------------------------------
 
 
-def _literal_answers(folder, exercise, student):
+def _literal_answers(folder, exercise, student, gate_weights):
     """The answer cell a student writes with numbers only: the expected answers of ``student``."""
     v = Variant(folder, student)
     if exercise == "gate":
-        return f"gate_weights = {GATE_WEIGHTS[v['gate'].gate]!r}\n"
+        return f"gate_weights = {gate_weights(v.expected('gate')['gate_table'])!r}\n"
     return "".join(f"{name} = {value!r}\n" for name, value in v.expected(exercise).items())
 
 
-def _submission(folder, student):
+def _submission(folder, student, gate_weights):
     """The source notebook with every variant exercise answered in numbers, for ``student``."""
     nb = copy.deepcopy(_source_nb(folder))
     by_id = {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in nb["cells"]}
     for (f, exercise), (answer_id, _) in CELLS.items():
         if f == folder:
             assert is_solution_cell(by_id[answer_id])
-            by_id[answer_id]["source"] = _literal_answers(folder, exercise, student)
+            by_id[answer_id]["source"] = _literal_answers(folder, exercise, student,
+                                                         gate_weights)
     return nb
 
 
@@ -210,12 +207,13 @@ FOLDERS = sorted({f for f, _ in CELLS})
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_a_classmates_answers_score_zero_on_the_value_exercises(monkeypatch, folder):
+def test_a_classmates_answers_score_zero_on_the_value_exercises(monkeypatch, gate_weights,
+                                                                folder):
     mine, theirs = "ada", "bob"
     graded = [g for (f, _), (_, gids) in CELLS.items() if f == folder for g in gids]
-    own = _verdicts(monkeypatch, folder, _submission(folder, mine), mine)
+    own = _verdicts(monkeypatch, folder, _submission(folder, mine, gate_weights), mine)
     assert all(own[g].passed for g in graded), {g: own[g].message for g in graded}
-    copied = _verdicts(monkeypatch, folder, _submission(folder, theirs), mine)
+    copied = _verdicts(monkeypatch, folder, _submission(folder, theirs, gate_weights), mine)
     for (f, exercise), (_, gids) in CELLS.items():
         if f != folder:
             continue

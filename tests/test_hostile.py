@@ -30,7 +30,6 @@ from course_lib.grading.feedback import (
     replace_regions,
 )
 from course_lib.grading.variants import Variant
-from course_lib.grading.variants_dense import INPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST, SECOND = "01_perceptron", "02_activations_softmax"
@@ -71,16 +70,13 @@ def _solution(folder, grade_id):
     raise KeyError(grade_id)
 
 
-def _copied_answers(student):
+def _copied_answers(student, gate_weights):
     """01's value answers of ``student``, in numbers: what a classmate would pass around."""
     theirs = Variant(FIRST, student)
     mine = Variant(FIRST, "copier")
     for exercise in ("truth_table", "gate"):  # the copy must be wrong for the copier
         assert theirs.expected(exercise) != mine.expected(exercise), exercise
-    table = theirs.expected("gate")["gate_table"]
-    weights = next((b, w1, w2) for b in range(-3, 4) for w1 in range(-3, 4)
-                   for w2 in range(-3, 4)
-                   if [int(b + w1 * x1 + w2 * x2 >= 0) for x1, x2 in INPUTS] == table)
+    weights = gate_weights(theirs.expected("gate")["gate_table"])
     tables = theirs.expected("truth_table")
     return {"truth_table_h": f"truth_table_h = {tables['truth_table_h']!r}\n"
                              f"step_table_h = {tables['step_table_h']!r}\n",
@@ -167,7 +163,7 @@ def _attacks(course, port):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, gate_weights):
     course = tmp_path_factory.mktemp("hostile") / "course"
     course.mkdir()
     for name in ("notebooks", "nbgrader_config.py"):
@@ -223,7 +219,8 @@ def graded(tmp_path_factory):
     _hand_in(course, "invalid_json", FIRST, '{"cells": [')
     expected[("invalid_json", FIRST)] = 0
     # a classmate's numbers: "copier" hands in "honest"'s answers to 01's value exercises
-    _hand_in(course, "copier", FIRST, _answers(course, FIRST, **_copied_answers("honest")))
+    _hand_in(course, "copier", FIRST, _answers(course, FIRST, **_copied_answers("honest",
+                                                                           gate_weights)))
     expected[("copier", FIRST)] = 0
     # 02: the function exercises answered with course_lib's own functions
     library = {

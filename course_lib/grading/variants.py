@@ -161,10 +161,7 @@ class Variant:
         """``{answer name: [(wrong value, hint), ...]}``: the common mistakes that give a wrong
         answer for these numbers (a mistake can give the right one: no pad to forget)."""
         ex, nums = self._exercise(exercise)
-        want = ex.answers(nums)
-        return {name: [(wrong, hint) for wrong, hint in hints
-                       if not ex.same(name, wrong, want[name])]
-                for name, hints in ex.mistakes(nums).items()}
+        return _wrong_only(ex, nums, ex.answers(nums))
 
     def check(self, exercise, **answers):
         """The instant check: print right or not yet (with a hint) for each answer given.
@@ -175,11 +172,18 @@ class Variant:
             True when every answer given is right.
         """
         ex, nums = self._exercise(exercise)
-        want, hints = ex.answers(nums), self.mistakes(exercise)
+        want = ex.answers(nums)
+        hints = _wrong_only(ex, nums, want)
         ok = True
         for name, value in answers.items():
             ok &= _say(name, value, want[name], hints.get(name, ()), ex.same)
         return ok
+
+
+def _wrong_only(ex, nums, want):
+    """The exercise's common mistakes, without those that give the right answer here."""
+    return {name: [(wrong, hint) for wrong, hint in hints if not ex.same(name, wrong, want[name])]
+            for name, hints in ex.mistakes(nums).items()}
 
 
 def _say(name, value, want, hints, same):
