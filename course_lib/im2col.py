@@ -14,6 +14,8 @@ cache when the matrix product reads them.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .threads import over_batch
+
 __all__ = ["CHUNK_BYTES", "DX_CHUNK_BYTES", "batch_chunks", "conv_backward_chunks",
            "conv_forward_chunks", "input_gradient", "patch_chunks"]
 
@@ -93,10 +95,14 @@ def conv_forward_chunks(x, w, b, stride, pad, ho, wo, relu=False):
     if b is not None:
         wb[:, -1] = b
     out = np.empty((x.shape[0], ho, wo, k), x.dtype)
-    for lo, hi, p in patch_chunks(x, w.shape[1], stride, pad, ho, wo):
-        o = np.matmul(p.T, wb.T, out=out[lo:hi].reshape(-1, k))
-        if relu:
-            np.maximum(o, 0, out=o)
+
+    def part(first, last):  # one core's images, in chunks, with buffers of its own
+        for lo, hi, p in patch_chunks(x[first:last], w.shape[1], stride, pad, ho, wo):
+            o = np.matmul(p.T, wb.T, out=out[first + lo:first + hi].reshape(-1, k))
+            if relu:
+                np.maximum(o, 0, out=o)
+
+    over_batch(part, x.shape[0])
     return out
 
 
@@ -112,19 +118,27 @@ def conv_backward_chunks(dout, x, w, stride, pad, need_dx=True, relu_out=None):
     dwb = np.zeros((wk.shape[1] + 1, k), w.dtype)
     if relu_out is not None and need_dx:  # the whole of it is needed twice: mask it once
         dout, relu_out = np.multiply(dout, relu_out > 0), None
-    for lo, hi, p in patch_chunks(x, w.shape[1], stride, pad, *dout.shape[1:3]):
-        d = dout[lo:hi].reshape(-1, k)
-        if relu_out is not None:  # chunk by chunk, while d is in the cache
-            d = d * (relu_out[lo:hi].reshape(-1, k) > 0)
-        dwb += p @ d
-    dx = None
-    if need_dx:
-        dx = np.empty(x.shape, w.dtype)
-        work = {}  # buffers of input_gradient, reused from chunk to chunk
-        per_image = wk.shape[1] * dout.shape[1] * (x.shape[2] + 2 * pad) * x.itemsize
-        for lo, hi in batch_chunks(x.shape[0], per_image, DX_CHUNK_BYTES):
-            d = dout[lo:hi].reshape(-1, k)
-            dx[lo:hi] = input_gradient(d, wk, (hi - lo, *x.shape[1:]), stride, pad, work)
+    dx = np.empty(x.shape, w.dtype) if need_dx else None
+    per_image = wk.shape[1] * dout.shape[1] * (x.shape[2] + 2 * pad) * x.itemsize
+
+    def part(first, last):  # one core's images: its share of [dW | db], its rows of dx
+        share = np.zeros_like(dwb)
+        for lo, hi, p in patch_chunks(x[first:last], w.shape[1], stride, pad,
+                                      *dout.shape[1:3]):
+            d = dout[first + lo:first + hi].reshape(-1, k)
+            if relu_out is not None:  # chunk by chunk, while d is in the cache
+                d = d * (relu_out[first + lo:first + hi].reshape(-1, k) > 0)
+            share += p @ d
+        if need_dx:
+            work = {}  # buffers of input_gradient, reused from chunk to chunk
+            for lo, hi in batch_chunks(last - first, per_image, DX_CHUNK_BYTES):
+                lo, hi = first + lo, first + hi
+                d = dout[lo:hi].reshape(-1, k)
+                dx[lo:hi] = input_gradient(d, wk, (hi - lo, *x.shape[1:]), stride, pad, work)
+        return share
+
+    for share in over_batch(part, x.shape[0]):
+        dwb += share
     return dx, dwb[:-1].T.reshape(w.shape), dwb[-1].copy()
 
 

@@ -11,6 +11,7 @@ The fast versions combine the f*f strided slices of the input (one slice per win
 import numpy as np
 
 from .shapes import as_real_array, check_int, pool_output_size
+from .threads import over_batch
 
 __all__ = [
     "max_pool2d", "max_pool2d_forward", "max_pool2d_backward", "max_pool2d_loops",
@@ -148,11 +149,16 @@ def max_pool2d_backward(dout, cache):
     # windows that tile x exactly write every position once: no zeros needed first
     tiled = stride == f and shape[1] == ho * f and shape[2] == wo * f
     dx = np.empty(shape, dtype) if tiled else np.zeros(shape, dtype)
-    for hit, dview in zip(hits, _taps(dx, f, stride, ho, wo), strict=True):
-        if stride >= f:  # windows do not overlap: each position gets one window's gradient
-            np.multiply(dout, hit, out=dview)
-        else:
-            dview += dout * hit
+
+    def part(lo, hi):  # one core's images
+        views = _taps(dx[lo:hi], f, stride, ho, wo)
+        for hit, dview in zip(hits[:, lo:hi], views, strict=True):
+            if stride >= f:  # windows do not overlap: each position gets one window's gradient
+                np.multiply(dout[lo:hi], hit, out=dview)
+            else:
+                dview += dout[lo:hi] * hit
+
+    over_batch(part, n)
     return dx
 
 

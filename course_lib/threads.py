@@ -1,0 +1,98 @@
+"""Split a batch between the machine's cores: the kernels' one piece of threading.
+
+NumPy runs a copy or an elementwise operation on one core, and OpenBLAS spreads a matrix
+product over its threads; a convolution's many small products (one per chunk of the batch)
+and its patch copies then keep the second core mostly idle. ``over_batch`` gives each core
+its own part of the batch instead: NumPy releases the GIL inside its loops and matrix
+products, so the parts run at once, each with a one-thread BLAS (set for the duration, then
+restored). Measured on 2 cores: conv2d forward 1.5-2x faster on LeNet's first layer and the
+slide's 32x32x3 layer, max pooling's backward pass 1.6x.
+
+``COURSE_THREADS`` sets the number of parts (default: the number of cores, at most 4); 1
+turns the threading off. Without ``threadpoolctl`` (a dependency of scikit-learn, and of this
+package), BLAS cannot be told to use one thread, so the parts run one after the other.
+"""
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
+
+__all__ = ["WORKERS", "over_batch", "parts"]
+
+
+def _workers():
+    value = os.environ.get("COURSE_THREADS", "")
+    if value.strip():
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise ValueError(f"COURSE_THREADS must be a whole number of threads, got "
+                             f"{value!r}.") from None
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+WORKERS = _workers()
+_POOL = None
+_LOCK = threading.Lock()  # one split at a time: a second caller runs its parts itself
+_BLAS = None
+
+
+def _blas():
+    """The controllers of the BLAS libraries that NumPy loaded (an empty list without
+    threadpoolctl)."""
+    global _BLAS
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _BLAS = []
+        else:
+            _BLAS = [lib for lib in ThreadpoolController().lib_controllers
+                     if lib.user_api == "blas"]
+    return _BLAS
+
+
+def parts(n, k=None):
+    """``[(lo, hi), ...]``: ``n`` items in at most ``k`` (default ``WORKERS``) near-equal runs.
+
+    >>> parts(10, 3)
+    [(0, 4), (4, 7), (7, 10)]
+    >>> parts(1, 2)
+    [(0, 1)]
+    """
+    k = max(1, min(WORKERS if k is None else k, n))
+    return [(i * n // k, (i + 1) * n // k) for i in range(k)]
+
+
+def over_batch(work, n, min_items=2):
+    """``[work(lo, hi), ...]`` over ``parts(n)``, the parts run at once on the cores.
+
+    ``work`` must only write to its own part of any shared output. Runs the parts one after
+    the other when there is one worker, fewer than ``min_items`` items, no way to make BLAS
+    single-threaded, or another split already running (a call from inside ``work`` included).
+    """
+    global _POOL
+    runs = parts(n)
+    blas = _blas() if len(runs) > 1 and n >= min_items else []
+    if not blas or not _LOCK.acquire(blocking=False):
+        return [work(lo, hi) for lo, hi in runs]
+    try:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(WORKERS, thread_name_prefix="course_lib")
+        before = [lib.num_threads for lib in blas]
+        for lib in blas:
+            lib.set_num_threads(1)
+        try:
+            futures = []
+            try:
+                futures = [_POOL.submit(work, lo, hi) for lo, hi in runs]
+            except RuntimeError:  # no thread could start (a process limit): one at a time
+                wait(futures)
+                return [work(lo, hi) for lo, hi in runs]
+            wait(futures)  # all parts end before BLAS gets its threads back, even on an error
+            return [f.result() for f in futures]
+        finally:
+            for lib, threads in zip(blas, before, strict=True):
+                lib.set_num_threads(threads)
+    finally:
+        _LOCK.release()
