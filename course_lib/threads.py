@@ -5,8 +5,11 @@ product over its threads; a convolution's many small products (one per chunk of 
 and its patch copies then keep the second core mostly idle. ``over_batch`` gives each core
 its own part of the batch instead: NumPy releases the GIL inside its loops and matrix
 products, so the parts run at once, each with a one-thread BLAS (set for the duration, then
-restored). Measured on 2 cores: conv2d forward 1.5-2x faster on LeNet's first layer and the
-slide's 32x32x3 layer, max pooling's backward pass 1.6x.
+restored). A split pays only when each NumPy call is long: between calls the threads take
+turns at Python's lock, so many short calls on two threads were measured slower than on one.
+The callers split their long passes only (``split=``): on 2 cores, conv2d on 3x3x64 and
+5x5x3 layers 1.1-1.4x faster, its input gradient 1.2-1.5x, max pooling's backward pass on
+26 MB 2x; LeNet's small layers keep one thread with a two-thread BLAS.
 
 ``COURSE_THREADS`` sets the number of parts (default: the number of cores, at most 4); 1
 turns the threading off. Without ``threadpoolctl`` (a dependency of scikit-learn, and of this
@@ -17,7 +20,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
-__all__ = ["WORKERS", "over_batch", "parts"]
+__all__ = ["SPLIT_BYTES", "WORKERS", "over_batch", "parts"]
 
 
 def _workers():
@@ -32,6 +35,9 @@ def _workers():
 
 
 WORKERS = _workers()
+SPLIT_BYTES = 8 << 20
+"""Smallest output of an elementwise pass worth splitting (max pooling's backward pass: 2x
+faster on two threads at 26 MB, even at 2-3 MB, 2x slower at 0.8 MB)."""
 _POOL = None
 _LOCK = threading.Lock()  # one split at a time: a second caller runs its parts itself
 _BLAS = None
@@ -64,14 +70,17 @@ def parts(n, k=None):
     return [(i * n // k, (i + 1) * n // k) for i in range(k)]
 
 
-def over_batch(work, n, min_items=2):
+def over_batch(work, n, min_items=2, split=True):
     """``[work(lo, hi), ...]`` over ``parts(n)``, the parts run at once on the cores.
 
-    ``work`` must only write to its own part of any shared output. Runs the parts one after
-    the other when there is one worker, fewer than ``min_items`` items, no way to make BLAS
-    single-threaded, or another split already running (a call from inside ``work`` included).
+    ``work`` must only write to its own part of any shared output. ``split=False`` gives
+    ``[work(0, n)]``, in the caller's thread. The parts run one after the other when there is
+    one worker, fewer than ``min_items`` items, no way to make BLAS single-threaded, or
+    another split already running (a call from inside ``work`` included).
     """
     global _POOL
+    if not split:
+        return [work(0, n)]
     runs = parts(n)
     blas = _blas() if len(runs) > 1 and n >= min_items else []
     if not blas or not _LOCK.acquire(blocking=False):

@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from course_lib import conv2d_backward, conv2d_forward, conv2d_loops, max_pool2d_loops, threads
+from course_lib import (
+    conv2d_backward,
+    conv2d_forward,
+    conv2d_loops,
+    im2col,
+    max_pool2d_loops,
+    pooling,
+    threads,
+)
 from course_lib.pooling import max_pool2d_backward, max_pool2d_forward
 
 
@@ -83,15 +91,25 @@ def test_a_split_inside_a_part_runs_in_that_part_s_thread(workers):
     assert inner == [True] * 4
 
 
-@pytest.mark.parametrize("why", ["one worker", "one image", "no threadpoolctl"])
+@pytest.mark.parametrize("why", ["one worker", "one image", "no threadpoolctl", "split=False"])
 def test_the_parts_run_in_the_caller_s_thread_when_a_split_cannot_pay(workers, monkeypatch, why):
     workers(1 if why == "one worker" else 2)
     if why == "no threadpoolctl":
         monkeypatch.setattr(threads, "_BLAS", [])
     n = 1 if why == "one image" else 6
     caller, idents = threading.get_ident(), []
-    threads.over_batch(lambda lo, hi: idents.append(threading.get_ident()), n)
-    assert idents and set(idents) == {caller}
+    got = threads.over_batch(lambda lo, hi: idents.append((threading.get_ident(), lo, hi)), n,
+                             split=why != "split=False")
+    assert len(got) == len(idents) and {i for i, _, _ in idents} == {caller}
+    assert idents[0][1] == 0 and idents[-1][2] == n
+
+
+def test_only_layers_with_long_calls_are_split():
+    """One image's patches must fill a chunk: the 3x3x64 layer yes, LeNet's layers no."""
+    assert im2col._long_calls(np.empty((8, 56, 56, 64), np.float32), 3, 56, 56)
+    assert im2col._long_calls(np.empty((64, 32, 32, 3), np.float32), 5, 32, 32)
+    assert not im2col._long_calls(np.empty((128, 28, 28, 1), np.float32), 5, 28, 28)
+    assert not im2col._long_calls(np.empty((128, 14, 14, 6), np.float32), 5, 10, 10)
 
 
 @pytest.mark.parametrize("value, expected", [("3", 3), ("0", 1), (" ", None)])
@@ -107,8 +125,11 @@ def test_a_course_threads_that_is_not_a_number_is_named(monkeypatch):
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
-def test_conv_and_pool_give_the_loops_results_on_any_number_of_parts(workers, rng, k):
+def test_conv_and_pool_give_the_loops_results_on_any_number_of_parts(workers, monkeypatch,
+                                                                     rng, k):
     workers(k)
+    monkeypatch.setattr(im2col, "CHUNK_BYTES", 1)  # every pass split, even on small shapes
+    monkeypatch.setattr(pooling, "SPLIT_BYTES", 0)
     x = rng.standard_normal((7, 9, 8, 3))
     w, b = rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)
     out, cache = conv2d_forward(x, w, b, stride=1, pad=1)
