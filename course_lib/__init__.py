@@ -11,9 +11,9 @@ The tree shows the floors; each imports only the floors below it (``tests/test_f
 
 1. the taught kernels, at the top of the package: :mod:`.shapes`, :mod:`.activations`,
    :mod:`.losses`, :mod:`.dense`, :mod:`.convolution` (its patch matrices built a few images
-   at a time by :mod:`.im2col`), :mod:`.pooling`, :mod:`.gradient_check`: pure NumPy
-   functions, a ``forward -> (out, cache)`` / ``backward(dout, cache) -> grads`` pair wherever
-   a network trains through them;
+   at a time by :mod:`.im2col`; long passes split between the cores by :mod:`.threads`),
+   :mod:`.pooling`, :mod:`.gradient_check`: pure NumPy functions, a ``forward -> (out,
+   cache)`` / ``backward(dout, cache) -> grads`` pair wherever a network trains through them;
 2. :mod:`.nn`: the Keras-shaped framework (layers that hold parameters, buffers and caches and
    call the kernels; optimizers; ``Sequential``; LeNet-5, AlexNet, VGG16);
 3. :mod:`.views`: plots and widgets, the only modules that import matplotlib or ipywidgets.

@@ -43,6 +43,15 @@ _LOCK = threading.Lock()  # one split at a time: a second caller runs its parts 
 _BLAS = None
 
 
+def _forget_the_pool():
+    """In a forked child: the parent's threads are gone, so the next split starts new ones."""
+    global _POOL, _LOCK
+    _POOL, _LOCK = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_the_pool)
+
+
 def _blas():
     """The controllers of the BLAS libraries that NumPy loaded (an empty list without
     threadpoolctl)."""

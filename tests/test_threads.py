@@ -1,6 +1,8 @@
 """threads: a batch split between the cores, BLAS single-threaded meanwhile and restored after."""
 
+import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -89,6 +91,27 @@ def test_a_split_inside_a_part_runs_in_that_part_s_thread(workers):
 
     threads.over_batch(part, 4)
     assert inner == [True] * 4
+
+
+def test_a_forked_child_splits_on_threads_of_its_own(workers):
+    """A child of fork() has none of its parent's threads: its splits must not wait for them."""
+    workers(2)
+    threads.over_batch(lambda lo, hi: None, 4)  # the parent's pool exists
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if both parts ran at once
+        try:
+            meeting = threading.Barrier(2, timeout=10)
+            threads.over_batch(lambda lo, hi: meeting.wait(), 4)
+        finally:
+            os._exit(0 if not meeting.broken else 1)
+    deadline = time.monotonic() + 30
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child's split hung: it waited for its parent's threads")
+    assert os.waitstatus_to_exitcode(done[1]) == 0
 
 
 @pytest.mark.parametrize("why", ["one worker", "one image", "no threadpoolctl", "split=False"])
