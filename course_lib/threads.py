@@ -71,7 +71,7 @@ def parts(n, k=None):
     """``[(lo, hi), ...]``: ``n`` items in at most ``k`` (default ``WORKERS``) near-equal runs.
 
     >>> parts(10, 3)
-    [(0, 4), (4, 7), (7, 10)]
+    [(0, 3), (3, 6), (6, 10)]
     >>> parts(1, 2)
     [(0, 1)]
     """
