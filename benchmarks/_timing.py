@@ -20,6 +20,13 @@ PyTorch, that spinning thread takes one of the two cores during PyTorch's call: 
 was measured 6 to 20 times slower than alone (0.3 ms became 5.5 ms), which made NumPy look up
 to 5 times better than it is. The shortest timeout (2**4 cycles) removes that; it did not
 change NumPy's own times measurably (1.6 vs 1.6 ms, 37 vs 36 ms).
+
+Why ``GOMP_SPINCOUNT``, the same on PyTorch's side: PyTorch's OpenMP (GNU libgomp) workers
+spin after every parallel region, so NumPy's next call found one core taken, which split
+passes feel most (the 3x3x64 conv2d forward: 11-12 ms alone, 16-21 ms right after any PyTorch
+call, even an addition). A spin count of 20000 removed that (11.4-12.7 ms) and left
+PyTorch's own times as they were (0.24-0.29 ms, 0.68-0.83 ms on the 5x5 layers, three runs
+each); 0 made PyTorch slower (0.37 ms, 1.0-1.1 ms), so it is not used.
 """
 
 import os
@@ -33,6 +40,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, str(THREADS))
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # see the module docstring
+os.environ.setdefault("GOMP_SPINCOUNT", "20000")  # read when PyTorch loads libgomp: likewise
 
 import numpy as np  # noqa: E402  (after the thread settings, on purpose)
 
