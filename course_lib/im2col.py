@@ -110,7 +110,7 @@ def _long_calls(x, f, ho, wo):
     """Whether the chunks' copies and products are long enough to pay for two threads: one
     image's patches fill a chunk (measured on 2 cores: 3x3x64 and 5x5x3 layers 1.1-1.4x
     faster on two threads; LeNet's 5x5 layers on 1 and 6 channels, with chunks of several
-    small images, 1.15-1.4x slower, the threads taking turns at NumPy's lock between calls)."""
+    small images, 1.15-1.4x slower, the threads taking turns at Python's lock between calls)."""
     return (f * f * x.shape[3] + 1) * ho * wo * x.itemsize >= CHUNK_BYTES
 
 

@@ -17,8 +17,9 @@ package), BLAS cannot be told to use one thread, so the parts run one after the 
 """
 
 import os
+import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 
 __all__ = ["SPLIT_BYTES", "WORKERS", "over_batch", "parts"]
 
@@ -37,19 +38,19 @@ def _workers():
 WORKERS = _workers()
 SPLIT_BYTES = 8 << 20
 """Smallest output of an elementwise pass worth splitting (max pooling's backward pass: 2x
-faster on two threads at 26 MB, even at 2-3 MB, 2x slower at 0.8 MB)."""
-_POOL = None
+faster on two threads at 26 MB, no faster at 2-3 MB, 2x slower at 0.8 MB)."""
+_HELPERS = None  # (task queue, number of helper threads), made by the first split
 _LOCK = threading.Lock()  # one split at a time: a second caller runs its parts itself
 _BLAS = None
 
 
-def _forget_the_pool():
+def _forget_the_helpers():
     """In a forked child: the parent's threads are gone, so the next split starts new ones."""
-    global _POOL, _LOCK
-    _POOL, _LOCK = None, threading.Lock()
+    global _HELPERS, _LOCK
+    _HELPERS, _LOCK = None, threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_the_pool)
+os.register_at_fork(after_in_child=_forget_the_helpers)
 
 
 def _blas():
@@ -67,6 +68,32 @@ def _blas():
     return _BLAS
 
 
+def _serve(tasks):
+    while True:
+        future, work, lo, hi = tasks.get()
+        try:
+            future.set_result(work(lo, hi))
+        except BaseException as err:  # noqa: BLE001  (raised again in the caller's thread)
+            future.set_exception(err)
+
+
+def _helpers():
+    """``(tasks, m)``: ``WORKERS - 1`` threads serving a queue, started once; fewer (``m``) if a
+    process limit stopped the rest from starting."""
+    global _HELPERS
+    if _HELPERS is None:
+        tasks, started = queue.SimpleQueue(), 0
+        try:
+            for i in range(WORKERS - 1):
+                threading.Thread(target=_serve, args=(tasks,), name=f"course_lib-{i}",
+                                 daemon=True).start()
+                started += 1
+        except RuntimeError:  # "can't start new thread": the ones that started serve
+            pass
+        _HELPERS = (tasks, started)
+    return _HELPERS
+
+
 def parts(n, k=None):
     """``[(lo, hi), ...]``: ``n`` items in at most ``k`` (default ``WORKERS``) near-equal runs.
 
@@ -79,38 +106,32 @@ def parts(n, k=None):
     return [(i * n // k, (i + 1) * n // k) for i in range(k)]
 
 
-def over_batch(work, n, min_items=2, split=True):
+def over_batch(work, n, split=True):
     """``[work(lo, hi), ...]`` over ``parts(n)``, the parts run at once on the cores.
 
-    ``work`` must only write to its own part of any shared output. ``split=False`` gives
-    ``[work(0, n)]``, in the caller's thread. The parts run one after the other when there is
-    one worker, fewer than ``min_items`` items, no way to make BLAS single-threaded, or
-    another split already running (a call from inside ``work`` included).
+    The caller's thread runs the first part, helper threads the others. ``work`` must only
+    write to its own part of any shared output. ``split=False`` gives ``[work(0, n)]``. The
+    parts run one after the other in the caller's thread when there is one worker or one
+    item, no way to make BLAS single-threaded, or another split already running (a call from
+    inside ``work`` included).
     """
-    global _POOL
-    if not split:
-        return [work(0, n)]
-    runs = parts(n)
-    blas = _blas() if len(runs) > 1 and n >= min_items else []
-    if not blas or not _LOCK.acquire(blocking=False):
-        return [work(lo, hi) for lo, hi in runs]
+    if not split or WORKERS < 2 or n < 2 or not _blas() or not _LOCK.acquire(blocking=False):
+        return [work(lo, hi) for lo, hi in parts(n, None if split else 1)]
     try:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(WORKERS, thread_name_prefix="course_lib")
-        before = [lib.num_threads for lib in blas]
-        for lib in blas:
+        tasks, helpers = _helpers()
+        runs = parts(n, min(WORKERS, 1 + helpers))
+        futures = [Future() for _ in runs[1:]]
+        before = [lib.num_threads for lib in _blas()]
+        for lib in _blas():
             lib.set_num_threads(1)
         try:
-            futures = []
-            try:
-                futures = [_POOL.submit(work, lo, hi) for lo, hi in runs]
-            except RuntimeError:  # no thread could start (a process limit): one at a time
-                wait(futures)
-                return [work(lo, hi) for lo, hi in runs]
-            wait(futures)  # all parts end before BLAS gets its threads back, even on an error
-            return [f.result() for f in futures]
+            for future, (lo, hi) in zip(futures, runs[1:], strict=True):
+                tasks.put((future, work, lo, hi))
+            first = work(*runs[0])
         finally:
-            for lib, threads in zip(blas, before, strict=True):
+            wait(futures)  # every part ends before BLAS gets its threads back, even on an error
+            for lib, threads in zip(_blas(), before, strict=True):
                 lib.set_num_threads(threads)
+        return [first] + [f.result() for f in futures]
     finally:
         _LOCK.release()

@@ -31,6 +31,7 @@ def workers(monkeypatch):
     """Set the number of parts for one test (``COURSE_THREADS`` is read at import)."""
     def set_workers(k):
         monkeypatch.setattr(threads, "WORKERS", k)
+        monkeypatch.setattr(threads, "_HELPERS", None)  # helper threads for k parts
     return set_workers
 
 
@@ -77,6 +78,26 @@ def test_an_error_in_one_part_is_raised_after_every_part_ended(workers):
             threads.over_batch(part, 9)
         assert sorted(ended) == [3, 6]
         assert set(blas_threads()) == {2}
+
+
+@pytest.mark.parametrize("can_start", [0, 1])
+def test_threads_that_cannot_start_leave_their_parts_to_the_others(workers, monkeypatch,
+                                                                   can_start):
+    """A process limit ("can't start new thread"): every item is still worked on, once."""
+    workers(3)
+    start, started = threading.Thread.start, []
+
+    def limited_start(thread):
+        if len(started) == can_start:
+            raise RuntimeError("can't start new thread")
+        started.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", limited_start)
+    done = []
+    results = threads.over_batch(lambda lo, hi: done.extend(range(lo, hi)) or (lo, hi), 12)
+    assert sorted(done) == list(range(12))
+    assert len(results) == 1 + can_start and results[-1][1] == 12
 
 
 def test_a_split_inside_a_part_runs_in_that_part_s_thread(workers):
