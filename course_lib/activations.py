@@ -223,10 +223,10 @@ def activation_forward(z, kind, out=None):
         out = np.empty_like(z)
     if kind == "relu":
         np.maximum(z, 0, out=out)
-    elif kind == "softmax":
-        np.subtract(z, z.max(axis=-1, keepdims=True), out=out)  # exp cannot overflow
-        np.exp(out, out=out)
-        out /= out.sum(axis=-1, keepdims=True)
+    elif kind == "softmax":  # the taught one, so that grading switches both off together
+        from .losses import softmax  # losses imports this module
+
+        softmax(z, out=out)
     else:
         out[...] = ACTIVATIONS[kind][0](z)
     return out, (kind, z, out)

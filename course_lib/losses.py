@@ -11,7 +11,7 @@ EPS = 1e-7
 """Probabilities are clipped to [EPS, 1] before the log (Keras clips to [EPS, 1 - EPS])."""
 
 
-def softmax(z, axis=-1):
+def softmax(z, axis=-1, out=None):
     """Softmax along ``axis``: ``exp(z_k) / sum_j exp(z_j)``.
 
     Parameters
@@ -20,6 +20,8 @@ def softmax(z, axis=-1):
         Logits (scores); one row per example when ``axis=-1``.
     axis : int, default -1
         Axis of the K classes.
+    out : ndarray, shape of ``z``, optional
+        Where to write the probabilities (a softmax layer's buffer, reused from batch to batch).
 
     Returns
     -------
@@ -41,9 +43,15 @@ def softmax(z, axis=-1):
         raise ValueError("softmax: expected at least one axis of K class scores, got a scalar.")
     if not -z.ndim <= axis < z.ndim:
         raise ValueError(f"softmax: axis {axis} is out of range for an array of shape {z.shape}.")
-    shifted = z - z.max(axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)
+    if out is None:
+        out = np.empty_like(z)
+    elif out.shape != z.shape:
+        raise ValueError(f"softmax: out has shape {out.shape} but z has shape {z.shape}: "
+                         "expected out of z's shape.")
+    np.subtract(z, z.max(axis=axis, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=axis, keepdims=True)
+    return out
 
 
 def one_hot(labels, k):

@@ -98,6 +98,38 @@ CHEATS = [
      "    from course_lib import pool_output_size\n"
      "    return (pool_output_size(shape[0], f, stride), pool_output_size(shape[1], f, stride),\n"
      "            shape[2])\n"),
+    # the same answers through the library's other routes: a helper that only the taught
+    # function uses (switched off with it), or the other public code that computes it
+    ("02_activations_softmax", "softmax_stable",
+     "def softmax(z):\n"
+     "    from course_lib.activations import activation_forward\n"
+     "    return activation_forward(np.asarray(z, dtype=float), 'softmax')[0]\n"),
+    ("02_activations_softmax", "cross_entropy_mean",
+     "def cross_entropy(probs, y):\n"
+     "    from course_lib.nn.training import loss_sum\n"
+     "    p, y = np.asarray(probs), np.asarray(y)\n"
+     "    return loss_sum('categorical_crossentropy', p, y) / len(y)\n"),
+    ("04_convolution", "output_size",
+     "from course_lib.shapes import _output_size\n\n\n"
+     "def output_size(n, f, stride=1, pad=0):\n"
+     "    return _output_size('output_size', n, f, stride, pad)\n"),
+    ("04_convolution", "conv2d_slice",
+     "def conv2d_slice(x, w, stride=1, pad=0):\n"
+     "    from course_lib.im2col import conv_forward_chunks\n"
+     "    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)\n"
+     "    ho = (x.shape[0] - w.shape[0] + 2 * pad) // stride + 1\n"
+     "    wo = (x.shape[1] - w.shape[0] + 2 * pad) // stride + 1\n"
+     "    return conv_forward_chunks(x[None, :, :, None], w[None, :, :, None], None, stride,\n"
+     "                               pad, ho, wo)[0, :, :, 0]\n"),
+    ("05_pooling_fc", "max_pool_slice",
+     "def max_pool_slice(x, f=2, stride=2):\n"
+     "    from course_lib.pooling import _max_taps\n"
+     "    x = np.asarray(x)\n"
+     "    h, w = x.shape\n"
+     "    if f > h or f > w or (h - f) % stride or (w - f) % stride:\n"
+     "        raise ValueError(f'max_pool_slice: {f}x{f}, stride {stride} do not fit {h}x{w}')\n"
+     "    ho, wo = (h - f) // stride + 1, (w - f) // stride + 1\n"
+     "    return _max_taps(x[None, :, :, None], f, stride, ho, wo)[0, :, :, 0]\n"),
     ("07_mnist_lab", "model_4",
      "from course_lib.nn.lecture_curves import build\n"
      "model_4 = build('model 4')\n"

@@ -38,6 +38,18 @@ def test_softmax_along_another_axis(rng):
         softmax(z, axis=2)
 
 
+@given(logits)
+def test_softmax_into_a_buffer_is_the_same_softmax(z):
+    out = np.full_like(z, np.nan)
+    assert softmax(z, out=out) is out
+    np.testing.assert_allclose(out, scipy.special.softmax(z, axis=-1), rtol=1e-10, atol=1e-300)
+
+
+def test_softmax_says_when_the_buffer_has_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"out has shape \(3, 2\) but z has shape \(2, 3\)"):
+        softmax(np.zeros((2, 3)), out=np.zeros((3, 2)))
+
+
 def test_one_hot_the_four_vehicle_classes():
     # pedestrian, car, motorcycle, truck
     y = one_hot([1, 3, 0], 4)

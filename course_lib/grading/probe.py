@@ -8,9 +8,10 @@ one JSON line per message:
 1. the grader sends ``{"setup": [...], "taught": [...], "answers": [...], "skip": [...]}``:
    the source notebook's setup cells (the instructor's imports and constants), the dotted
    names of the functions the notebook teaches, and the student's answer cells;
-2. the probe runs the setup cells, replaces every taught function of ``course_lib`` by one
-   that raises "write it yourself", runs each answer cell (reporting ``{"cell": k}`` before
-   each, so the grader knows which cell hung), and says ``{"ready": true}``;
+2. the probe runs the setup cells, replaces every taught function of ``course_lib`` (and
+   the helpers that only they use) by one that raises "write it yourself", runs each answer
+   cell (reporting ``{"cell": k}`` before each, so the grader knows which cell hung), and
+   says ``{"ready": true}``;
 3. then it answers requests ``{"op": "value" | "call" | "eval", ...}`` with
    ``{"ok": plain data}`` or ``{"raised": {"type": ..., "message": ...}}``.
 
@@ -61,7 +62,9 @@ def _rewrite_source(module, attr):
 def switch_off(dotted_names, namespace):
     """Switch each taught function off everywhere: its code object is replaced (so every
     reference to it raises), and so is its source when course_lib is this sandbox's private
-    copy (so that reloading or executing the module's file brings back no answer).
+    copy (so that reloading or executing the module's file brings back no answer). The helpers
+    that only these functions use (``im2col.conv_forward_chunks`` behind ``conv2d``, found by
+    :func:`.callees.exclusive_callees`) are switched off with them: they hold the same answer.
 
     Parameters
     ----------
@@ -70,7 +73,10 @@ def switch_off(dotted_names, namespace):
     namespace : dict
         The answers' namespace: names bound to a taught function there are rebound too.
     """
-    for dotted in dotted_names:
+    from .callees import exclusive_callees  # read off the files before they are rewritten
+
+    dotted_names = list(dotted_names)
+    for dotted in dotted_names + exclusive_callees(dotted_names):
         module_name, _, attr = dotted.rpartition(".")
         module = importlib.import_module(module_name)
         original = getattr(module, attr)

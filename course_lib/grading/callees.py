@@ -1,0 +1,194 @@
+"""Which of course_lib's helpers only the taught functions use: read off the source, not run.
+
+Switching ``softmax`` off is not enough when the code that computes it lives in a helper
+(``conv2d`` calls ``im2col.conv_forward_chunks``, ``max_pool2d`` passes ``_max_taps``): an
+answer could call the helper. :func:`exclusive_callees` finds the helpers that are safe to
+switch off too: those whose every use in course_lib is inside a function that is switched off
+already. A helper that some other function (or a module-level table) also uses stays on, so
+nothing that works today breaks; those other functions are listed by :func:`other_users`.
+
+The call graph is static: every name a top-level function or class of course_lib mentions
+(called, passed or stored) that resolves, through course_lib's own imports, to a top-level
+function or class of course_lib. Module-level code counts as a user that is never off.
+"""
+
+import ast
+import os
+
+__all__ = ["call_graph", "exclusive_callees", "other_users"]
+
+PACKAGE = "course_lib"
+
+
+def _modules(root):
+    """Yield (dotted module name, path, is_package) for every .py file under root."""
+    base = os.path.dirname(root)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                parts = os.path.relpath(path, base)[:-3].split(os.sep)
+                package = parts[-1] == "__init__"
+                yield ".".join(parts[:-1] if package else parts), path, package
+
+
+def _absolute(module, package, node):
+    """The module an ``ImportFrom`` node names, made absolute."""
+    if not node.level:
+        return node.module or ""
+    parts = module.split(".")
+    keep = len(parts) - node.level + (1 if package else 0)
+    return ".".join(parts[:keep] + ([node.module] if node.module else []))
+
+
+def _imports(tree, module, package):
+    """name -> ("module", dotted) or ("from", dotted module, attribute), for course_lib's own."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == PACKAGE:  # import a.b binds a; import a.b as c, c
+                    bound = alias.name if alias.asname else PACKAGE
+                    names[alias.asname or PACKAGE] = ("module", bound)
+        elif isinstance(node, ast.ImportFrom):
+            source = _absolute(module, package, node)
+            if source.split(".")[0] == PACKAGE:
+                for alias in node.names:
+                    names[alias.asname or alias.name] = ("from", source, alias.name)
+    return names
+
+
+def _mentions(node):
+    """Names and dotted attribute chains (``a.b.c``) mentioned anywhere under node."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            yield (sub.id,)
+        elif isinstance(sub, ast.Attribute):
+            chain, value = [sub.attr], sub.value
+            while isinstance(value, ast.Attribute):
+                chain.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name):
+                yield (value.id, *reversed(chain))
+
+
+def call_graph(root=None):
+    """The static graph of course_lib's top-level functions and classes.
+
+    Parameters
+    ----------
+    root : str, optional
+        The package folder; course_lib's own by default.
+
+    Returns
+    -------
+    uses : dict
+        ``"course_lib.losses.softmax"`` -> set of the dotted names it mentions. Each module's
+        own top-level code is the entry ``"course_lib.losses:module"``.
+    functions : set of str
+        The dotted names that are plain top-level functions (the ones that can be switched off).
+    """
+    root = root or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parsed, defined, modules = {}, {}, set()
+    for module, path, package in _modules(root):
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        parsed[module] = (tree, _imports(tree, module, package))
+        modules.add(module)
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined[f"{module}.{node.name}"] = node
+
+    def resolve(module, chain, seen=()):
+        """The course_lib definition (or module) that ``chain`` names inside ``module``."""
+        head, rest = chain[0], chain[1:]
+        target = None
+        if f"{module}.{head}" in defined:
+            target = f"{module}.{head}"
+        elif f"{module}.{head}" in modules:
+            target = f"{module}.{head}"
+        elif module in parsed and head in parsed[module][1] and (module, head) not in seen:
+            kind, *where = parsed[module][1][head]
+            if kind == "module":
+                target = where[0]
+            else:
+                source, attr = where
+                if f"{source}.{attr}" in modules:
+                    target = f"{source}.{attr}"
+                else:
+                    target = resolve(source, (attr,), seen + ((module, head),))
+        if target is None or not rest:
+            return target
+        return resolve(target, rest, seen) if target in modules else target
+
+    uses, functions = {}, set()
+    for module, (tree, _) in parsed.items():
+        top = uses.setdefault(f"{module}:module", set())
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue  # a re-export names a function without using it
+            is_def = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            name = f"{module}.{node.name}" if is_def else None
+            into = uses.setdefault(name, set()) if name else top
+            if name and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.add(name)
+            for chain in _mentions(node):
+                target = resolve(module, chain)
+                if target in defined and target != name:
+                    into.add(target)
+    return uses, functions
+
+
+def _users(uses):
+    users = {}
+    for user, targets in uses.items():
+        for target in targets:
+            users.setdefault(target, set()).add(user)
+    return users
+
+
+def exclusive_callees(taught, graph=None):
+    """The course_lib functions that only switched-off code uses, the taught ones' helpers.
+
+    Starting from the taught functions, a function they use is added when every user of it
+    in course_lib is already in the set; repeated until nothing more is added.
+
+    Parameters
+    ----------
+    taught : iterable of str
+        Dotted names, ``course_lib.losses.softmax`` and the like.
+    graph : tuple, optional
+        What :func:`call_graph` returns (computed when not given).
+
+    Returns
+    -------
+    list of str
+        The helpers to switch off besides the taught names, sorted.
+    """
+    uses, functions = graph or call_graph()
+    users = _users(uses)
+    off = set(taught)
+    grew = True
+    while grew:
+        grew = False
+        for name in sorted({t for f in off for t in uses.get(f, ())} - off):
+            if name in functions and users.get(name, set()) <= off:
+                off.add(name)
+                grew = True
+    return sorted(off - set(taught))
+
+
+def other_users(taught, graph=None):
+    """The helpers of the taught functions that stay on, each with its users that are not off.
+
+    Returns
+    -------
+    dict
+        helper -> sorted list of the users that keep it on.
+    """
+    uses, functions = graph = graph or call_graph()
+    off = set(taught) | set(exclusive_callees(taught, graph))
+    users = _users(uses)
+    return {name: sorted(users.get(name, set()) - off)
+            for name in sorted({t for f in off for t in uses.get(f, ())} - off)}
