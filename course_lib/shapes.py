@@ -90,23 +90,27 @@ def as_real_array(func, name, a):
 
 
 def _output_size(func, n, f, stride, pad):
+    """``(n - f + 2*pad)/stride + 1`` for one side of the input; ``pad=None`` for a pooling
+    window (no padding: the formula and the advice leave it out)."""
     n = check_int(func, "n", n, minimum=1)
     f = check_int(func, "f", f, minimum=1)
     stride = check_int(func, "stride", stride, minimum=1)
-    pad = check_int(func, "pad", pad, minimum=0)
+    pooling = pad is None
+    pad = 0 if pooling else check_int(func, "pad", pad, minimum=0)
     span = n - f + 2 * pad
+    what = "window" if pooling else "filter"
+    side = f"an input side of {n}" + ("" if pooling else f" with padding {pad}")
+    formula = f"({n} - {f})/{stride} + 1" if pooling else f"({n} - {f} + 2*{pad})/{stride} + 1"
     if span < 0:
-        raise ValueError(
-            f"{func}: a {f}x{f} filter is larger than the {n}x{n} input with padding {pad} "
-            f"({n} + 2*{pad} = {n + 2 * pad} < {f}): "
-            f"({n} - {f} + 2*{pad})/{stride} + 1 = {span / stride + 1:.2f} is below 1. "
-            "Use a smaller filter or more padding.")
+        padded = f"{n} < {f}" if pooling else f"{n} + 2*{pad} = {n + 2 * pad} < {f}"
+        advice = "Use a smaller window." if pooling else "Use a smaller filter or more padding."
+        raise ValueError(f"{func}: a {f}x{f} {what} is larger than {side} ({padded}): "
+                         f"{formula} = {span / stride + 1:.2f} is below 1. {advice}")
     if span % stride:
-        exact = span / stride + 1
-        raise ValueError(
-            f"{func}: a {f}x{f} filter with stride {stride} does not fit a {n}x{n} input "
-            f"with padding {pad}: ({n} - {f} + 2*{pad})/{stride} + 1 = {exact:.2f} "
-            "is not a whole number. Change the stride or add padding.")
+        advice = ("Change the window or the stride (pooling adds no padding)." if pooling
+                  else "Change the stride or add padding.")
+        raise ValueError(f"{func}: a {f}x{f} {what} with stride {stride} does not fit {side}: "
+                         f"{formula} = {span / stride + 1:.2f} is not a whole number. {advice}")
     return span // stride + 1
 
 
@@ -181,7 +185,7 @@ def pool_output_size(n, f, stride):
     >>> pool_output_size(4, 2, 2)
     2
     """
-    return _output_size("pool_output_size", n, f, stride, 0)
+    return _output_size("pool_output_size", n, f, stride, None)
 
 
 def dense_params(n_in, n_out):

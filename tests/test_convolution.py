@@ -57,6 +57,15 @@ def test_slide_7x7_stride_3_does_not_fit(func):
         func(np.zeros((7, 7)), np.ones((3, 3)), stride=3)
 
 
+@pytest.mark.parametrize("func", [conv2d, conv2d_loops, conv2d_forward])
+def test_a_side_that_does_not_fit_is_named_with_its_own_size(func):
+    # 9 rows fit a 3x3 filter with stride 2, 8 columns do not: the message speaks of the 8
+    with pytest.raises(ValueError, match=r"along the width: .*an input side of 8 .*"
+                                         r"\(8 - 3 \+ 2\*0\)/2 \+ 1 = 3\.50") as err:
+        func(np.zeros((1, 9, 8, 1)), np.ones((1, 3, 3, 1)), stride=2)
+    assert "9x9" not in str(err.value) and "8x8" not in str(err.value)
+
+
 def test_slide_32x32x3_ten_5x5_filters_pad_2(rng):
     x = rng.standard_normal((2, 32, 32, 3)).astype(np.float32)
     w = rng.standard_normal((10, 5, 5, 3)).astype(np.float32)
@@ -161,7 +170,7 @@ def test_backward_on_random_shapes(case):
      r"x of shape \(2, 8, 8, 3\) has depth C=3 but the filters w of shape \(4, 3, 3, 2\)"),
     ((1, 4, 4, 1), (2, 7, 7, 1), None, {},
      r"x of shape \(1, 4, 4, 1\) and w of shape \(2, 7, 7, 1\) do not fit.*"
-     r"7x7 filter is larger than the 4x4 input with padding 0"),
+     r"7x7 filter is larger than an input side of 4 with padding 0"),
     ((8, 8, 3), (4, 3, 3, 3), None, {}, r"got x of shape \(8, 8, 3\).*Use \(1, H, W, C\)"),
     ((1, 8, 8, 3), (4, 3, 2, 3), None, {}, r"must be square.*\(4, 3, 2, 3\)"),
     ((1, 8, 8, 3), (4, 3, 3, 3), (3,), {}, r"b has shape \(3,\).*expected b of shape \(4,\)"),

@@ -142,11 +142,11 @@ ALL = [max_pool2d, avg_pool2d, max_pool2d_loops, avg_pool2d_loops, max_pool2d_fo
 @pytest.mark.parametrize("func", ALL)
 def test_window_that_does_not_fit(func):
     pattern = re.escape("does not fit x of shape (1, 5, 4, 1) along the height: ") + ".*" + \
-        re.escape("(5 - 2 + 2*0)/2 + 1 = 2.50")
+        re.escape("(5 - 2)/2 + 1 = 2.50")
     with pytest.raises(ValueError, match=pattern) as info:
         func(np.zeros((1, 5, 4, 1)))
     assert str(info.value).startswith(func.__name__)
-    with pytest.raises(ValueError, match=r"3x3 window.*larger than the 2x2 input"):
+    with pytest.raises(ValueError, match=r"3x3 window.*larger than an input side of 2"):
         func(np.zeros((1, 2, 2, 1)), f=3, stride=1)
 
 
