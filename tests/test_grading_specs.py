@@ -121,6 +121,17 @@ CHEATS = [
      "    wo = (x.shape[1] - w.shape[0] + 2 * pad) // stride + 1\n"
      "    return conv_forward_chunks(x[None, :, :, None], w[None, :, :, None], None, stride,\n"
      "                               pad, ho, wo)[0, :, :, 0]\n"),
+    ("04_convolution", "conv2d_slice",  # dw of the backward pass is a correlation too
+     "def conv2d_slice(x, w, stride=1, pad=0):\n"
+     "    from course_lib.convolution import conv2d_backward\n"
+     "    xp = np.pad(np.asarray(x, dtype=float), pad)\n"
+     "    f, (h, wd) = len(w), xp.shape\n"
+     "    side = max(h, wd)\n"
+     "    xs = np.pad(xp, ((0, side - h), (0, side - wd)))[None, :, :, None]\n"
+     "    g = np.zeros((1, side - f + 1, side - f + 1, 1))\n"
+     "    dw = conv2d_backward(np.asarray(w, dtype=float)[None, :, :, None],\n"
+     "                         (xs, g, 1, 0, None), need_dx=False)[1][0, :, :, 0]\n"
+     "    return dw[:h - f + 1:stride, :wd - f + 1:stride]\n"),
     ("05_pooling_fc", "max_pool_slice",
      "def max_pool_slice(x, f=2, stride=2):\n"
      "    from course_lib.pooling import _max_taps\n"
