@@ -3,7 +3,7 @@ uses, read off the source (a package made here, then the real one)."""
 
 import textwrap
 
-from course_lib.grading.callees import call_graph, exclusive_callees, other_users
+from course_lib.grading.callees import call_graph, exclusive_callees, not_reached, other_users
 
 FILES = {
     "__init__.py": "from .kernels import taught, other\n",
@@ -50,6 +50,10 @@ FILES = {
             return x
         """,
     "nn/__init__.py": "",
+    "grading/__init__.py": "",
+    "grading/probe.py": "def main():\n    return 0\n",
+    "data/__init__.py": "",
+    "data/__main__.py": "def cli():\n    return 0\n",
     "nn/layers.py": """
         from .. import kernels
 
@@ -124,3 +128,15 @@ def test_the_real_library_switches_off_what_holds_each_answer():
     assert "course_lib.shapes.check_int" not in conv
     # softmax is computed in one place, so activation_forward has no copy of its own
     assert "course_lib.losses.softmax" in graph[0]["course_lib.activations.activation_forward"]
+
+
+def test_what_setup_did_not_import_is_not_reached(tmp_path):
+    graph = call_graph(_package(tmp_path))
+    off = not_reached(["course_lib.kernels.other"], graph, stop=["course_lib.kernels.taught"])
+    # other, what it uses, and its module's top-level code (the table) stay on; the grading
+    # package and the command-line entry points are never switched off
+    assert off == ["course_lib.kernels._deeper", "course_lib.kernels._inner",
+                   "course_lib.kernels.taught_too", "course_lib.nn.layers.Layer",
+                   "course_lib.nn.layers.lazy"]
+    # a module imported whole keeps all of it
+    assert not_reached(["course_lib.kernels", "course_lib.nn.layers"], graph) == []

@@ -63,3 +63,67 @@ def test_the_taught_function_stays_off(how):
 
 def test_an_honest_answer_passes():
     assert _verdict(HONEST).passed
+
+
+COUNT_SPEC = '''
+@judge
+def count_judge(student):
+    assert student.call("f") == 3 * 3 * 2 * 4 + 4, "wrong count"
+'''
+CONV2D = "course_lib.nn.conv_layers.Conv2D"
+
+
+@pytest.mark.parametrize("answer", [
+    "from course_lib.nn import Conv2D\n"
+    "def f():\n    return Conv2D(4, 3, input_shape=(8, 8, 2)).count_params()",
+    "import course_lib.nn.conv_layers as c\n"  # a subclass: its __init__ calls super()'s
+    "class Mine(c.Conv2D):\n    def __init__(self):\n"
+    "        super().__init__(4, 3, input_shape=(8, 8, 2))\n"
+    "def f():\n    return Mine().count_params()",
+])
+def test_a_taught_class_is_switched_off_method_by_method(answer):
+    namespace = {}
+    exec("import numpy as np\n", namespace)  # noqa: S102
+    for taught, passes in (((), True), ((CONV2D,), False)):
+        student = RemoteStudent(["import numpy as np\n"], list(taught), [answer], timeout=30)
+        try:
+            assert run_spec(COUNT_SPEC, namespace, student).passed is passes, taught
+        finally:
+            student.close()
+
+
+RELU_SETUP = "import numpy as np\nfrom course_lib import relu\n"
+RELU_SPEC = '''
+@judge
+def relu_judge(student):
+    z = judge_rng.normal(size=7)
+    assert np.allclose(np.asarray(student.call("f", z)), np.maximum(z, 0), atol=1e-6), "wrong"
+'''
+OTHER_ROUTES = {
+    "another kernel": "def f(z):\n    from course_lib.activations import activation_forward\n"
+                      "    return activation_forward(z, 'relu')[0]",
+    "a layer": "def f(z):\n    from course_lib.nn import Activation\n"
+               "    return Activation('relu').forward(z[None])[0]",
+}
+
+
+def _relu_verdict(answer, only_setup_library):
+    namespace = {}
+    exec(RELU_SETUP, namespace)  # noqa: S102
+    student = RemoteStudent([RELU_SETUP], [], [answer], timeout=30,
+                            only_setup_library=only_setup_library)
+    try:
+        return run_spec(RELU_SPEC, namespace, student)
+    finally:
+        student.close()
+
+
+@pytest.mark.parametrize("how", sorted(OTHER_ROUTES))
+def test_only_what_setup_imported_is_left_on(how):
+    assert _relu_verdict(OTHER_ROUTES[how], False).passed, f"{how} should work unguarded"
+    verdict = _relu_verdict(OTHER_ROUTES[how], True)
+    assert not verdict.passed and "switched off" in verdict.message, verdict
+
+
+def test_what_setup_imported_still_works():
+    assert _relu_verdict("def f(z):\n    return relu(z)", True).passed

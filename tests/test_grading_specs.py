@@ -109,6 +109,29 @@ CHEATS = [
      "    from course_lib.nn.training import loss_sum\n"
      "    p, y = np.asarray(probs), np.asarray(y)\n"
      "    return loss_sum('categorical_crossentropy', p, y) / len(y)\n"),
+    # ... or through other parts of the library that give the same numbers: a notebook's
+    # answers may use only what its setup cell imports (metadata.course.only_setup_library)
+    ("01_perceptron", "layer_forward",
+     "def layer_forward(W, b, x):\n"
+     "    from course_lib import conv2d  # a 1x1 convolution is a dense layer\n"
+     "    if np.shape(W) != (len(b), len(x)) or np.ndim(x) != 1:\n"
+     "        raise ValueError(f'layer_forward: shapes {np.shape(W)}, {np.shape(b)}, '\n"
+     "                         f'{np.shape(x)} do not fit')\n"
+     "    W, b, x = (np.asarray(a, dtype=float) for a in (W, b, x))\n"
+     "    return conv2d(x[None, None, None, :], W[:, None, None, :], b)[0, 0, 0]\n"),
+    ("03_architectures_params", "count_mlp_params",
+     "from course_lib.shapes import conv_params\n\n\n"
+     "def count_mlp_params(widths):\n"
+     "    if len(widths) < 2 or min(widths) < 1:\n"
+     "        raise ValueError(f'count_mlp_params: bad widths {widths}')\n"
+     "    return sum(conv_params(1, a, b) for a, b in zip(widths[:-1], widths[1:]))\n"),
+    ("03_architectures_params", "count_mlp_params",
+     "def count_mlp_params(widths):\n"
+     "    from course_lib.nn import Conv2D\n"
+     "    if len(widths) < 2 or min(widths) < 1:\n"
+     "        raise ValueError(f'count_mlp_params: bad widths {widths}')\n"
+     "    return sum(Conv2D(b, 1, input_shape=(1, 1, a)).count_params()\n"
+     "               for a, b in zip(widths[:-1], widths[1:]))\n"),
     ("04_convolution", "output_size",
      "from course_lib.shapes import _output_size\n\n\n"
      "def output_size(n, f, stride=1, pad=0):\n"
@@ -258,6 +281,7 @@ def test_calling_the_taught_function_fails_the_exercise(folder, solution_id, ans
 
     open_source = copy.deepcopy(source)  # nothing switched off: the cheat is a right answer
     open_source["metadata"]["course"]["taught"] = []
+    open_source["metadata"]["course"].pop("only_setup_library", None)
     verdicts = _judge(open_source, cheat)
     assert all(v.passed for v in verdicts.values()), (
         f"the cheat should pass with nothing switched off: {verdicts}")

@@ -15,7 +15,7 @@ function or class of course_lib. Module-level code counts as a user that is neve
 import ast
 import os
 
-__all__ = ["call_graph", "exclusive_callees", "other_users"]
+__all__ = ["call_graph", "exclusive_callees", "other_users", "reachable", "not_reached"]
 
 PACKAGE = "course_lib"
 
@@ -192,3 +192,60 @@ def other_users(taught, graph=None):
     users = _users(uses)
     return {name: sorted(users.get(name, set()) - off)
             for name in sorted({t for f in off for t in uses.get(f, ())} - off)}
+
+
+def reachable(roots, graph=None, stop=()):
+    """Everything that ``roots`` use, directly or not, without going through ``stop``.
+
+    A module named in ``roots`` stands for all its definitions; using any definition of a
+    module also uses the module's own top-level code (its tables, registrations).
+
+    Parameters
+    ----------
+    roots : iterable of str
+        Dotted names of course_lib's definitions or modules.
+    graph : tuple, optional
+        What :func:`call_graph` returns.
+    stop : iterable of str
+        Definitions not followed (switched off: what only they use is not reached through them).
+
+    Returns
+    -------
+    set of str
+    """
+    uses, _ = graph = graph or call_graph()
+    stop = set(stop)
+    todo = []
+    for root in roots:
+        inside = [n for n in uses if n.rpartition(".")[0] == root and ":" not in n]
+        todo.extend(inside or [root])
+    seen = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name in stop:
+            continue
+        seen.add(name)
+        todo.extend(uses.get(name, ()))
+        if ":" not in name:
+            todo.append(f"{name.rpartition('.')[0]}:module")
+    return seen
+
+
+def not_reached(roots, graph=None, stop=()):
+    """course_lib's functions and classes that ``roots`` do not use, directly or not.
+
+    What a notebook's answers may not use when they may use only what its setup cells
+    imported. The grading package (the probe itself runs on it) and the command-line entry
+    points (``__main__`` modules) are never in it, nor the names in ``stop``.
+
+    Returns
+    -------
+    list of str
+        Sorted dotted names.
+    """
+    uses, _ = graph = graph or call_graph()
+    stop = set(stop)
+    seen = reachable(roots, graph, stop)
+    return sorted(n for n in uses if ":" not in n and n not in seen and n not in stop
+                  and not n.startswith(f"{PACKAGE}.grading.")
+                  and not n.rpartition(".")[0].endswith("__main__"))

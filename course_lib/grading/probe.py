@@ -5,9 +5,10 @@ notebook cell installed), and answers the grader over two pipes (file descriptor
 command line),
 one JSON line per message:
 
-1. the grader sends ``{"setup": [...], "taught": [...], "answers": [...], "skip": [...]}``:
-   the source notebook's setup cells (the instructor's imports and constants), the dotted
-   names of the functions the notebook teaches, and the student's answer cells;
+1. the grader sends ``{"setup": [...], "taught": [...], "answers": [...], "skip": [...],
+   "only_setup_library": bool}``: the source notebook's setup cells (the instructor's imports
+   and constants), the dotted names of the functions the notebook teaches, the student's
+   answer cells, and whether the answers may use only the course_lib that setup imported;
 2. the probe runs the setup cells, replaces every taught function of ``course_lib`` (and
    the helpers that only they use) by one that raises "write it yourself", runs each answer
    cell (reporting ``{"cell": k}`` before each, so the grader knows which cell hung), and
@@ -34,16 +35,35 @@ TAUGHT_MESSAGE = ("{name} from course_lib is switched off while your exercise is
                   "this exercise asks you to write it yourself.")
 
 
-def _stub_code(name):
-    """A code object that raises "write it yourself" (no closure, so it fits any function)."""
-    ns = {}
+def _stub_code(name, n_free=0):
+    """A code object that raises "write it yourself", with ``n_free`` free variables (a
+    function's ``__code__`` can only be replaced by one that fits its closure)."""
+    cells = [f"_cell{i}" for i in range(n_free)]
     message = TAUGHT_MESSAGE.format(name=name)
-    exec(f"def {name}(*args, **kwargs):\n    raise RuntimeError({message!r})", ns)  # noqa: S102
-    return ns[name].__code__
+    source = ("def _outer():\n" + "".join(f"    {c} = None\n" for c in cells)
+              + "    def switched_off(*args, **kwargs):\n"
+              + (f"        ({', '.join(cells)},)\n" if cells else "")
+              + f"        raise RuntimeError({message!r})\n    return switched_off\n")
+    ns = {}
+    exec(source, ns)  # noqa: S102
+    return ns["_outer"]().__code__
 
 
-def _rewrite_source(module, attr):
-    """Replace ``def attr`` in the module's file, when the file is this sandbox's own copy."""
+def _functions_of(original):
+    """The plain functions that hold a function's or a class's code (methods, properties)."""
+    if isinstance(original, types.FunctionType):
+        return [original]
+    found = []
+    for value in vars(original).values() if isinstance(original, type) else ():
+        value = getattr(value, "__func__", value)  # staticmethod, classmethod
+        parts = [value.fget, value.fset, value.fdel] if isinstance(value, property) else [value]
+        found += [f for f in parts if isinstance(f, types.FunctionType)]
+    return found
+
+
+def _rewrite_source(module, attrs):
+    """Replace the bodies of the functions and classes ``attrs`` in the module's file, when the
+    file is this sandbox's own copy."""
     import ast
 
     path = getattr(module, "__file__", None)
@@ -51,48 +71,82 @@ def _rewrite_source(module, attr):
         return
     with open(path, encoding="utf-8") as f:
         tree = ast.parse(f.read())
-    message = TAUGHT_MESSAGE.format(name=attr)
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name == attr:
-            node.body = ast.parse(f"raise RuntimeError({message!r})").body
+        if getattr(node, "name", None) not in attrs:
+            continue
+        raising = ast.parse(f"raise RuntimeError({TAUGHT_MESSAGE.format(name=node.name)!r})")
+        for fn in [node] if not isinstance(node, ast.ClassDef) else node.body:
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                fn.body = raising.body
     with open(path, "w", encoding="utf-8") as f:
         f.write(ast.unparse(tree))
 
 
-def switch_off(dotted_names, namespace):
-    """Switch each taught function off everywhere: its code object is replaced (so every
-    reference to it raises), and so is its source when course_lib is this sandbox's private
-    copy (so that reloading or executing the module's file brings back no answer). The helpers
-    that only these functions use (``im2col.conv_forward_chunks`` behind ``conv2d``, found by
-    :func:`.callees.exclusive_callees`) are switched off with them: they hold the same answer.
+def switch_off(dotted_names, namespace, only_from=None):
+    """Switch each taught function or class off everywhere: its code objects (a class's
+    methods) are replaced, so every reference to it raises, and so is its source when
+    course_lib is this sandbox's private copy (so that reloading or executing the module's
+    file brings back no answer). The helpers that only these use (``im2col``'s product behind
+    ``conv2d``, found by :func:`.callees.exclusive_callees`) are switched off with them.
 
     Parameters
     ----------
     dotted_names : list of str
         ``course_lib.losses.softmax`` and the like.
     namespace : dict
-        The answers' namespace: names bound to a taught function there are rebound too.
+        The answers' namespace: names bound there to something switched off are rebound too.
+    only_from : list of str, optional
+        The course_lib names the setup cells imported: given, everything else of course_lib
+        that they do not use (:func:`.callees.not_reached`) is switched off as well.
     """
-    from .callees import exclusive_callees  # read off the files before they are rewritten
+    from .callees import call_graph, exclusive_callees, not_reached  # before any rewrite
 
-    dotted_names = list(dotted_names)
-    for dotted in dotted_names + exclusive_callees(dotted_names):
+    graph = call_graph()
+    names = list(dotted_names) + exclusive_callees(dotted_names, graph)
+    if only_from is not None:
+        names += not_reached(only_from, graph, stop=names)
+    modules = {}
+    for dotted in dict.fromkeys(names):
         module_name, _, attr = dotted.rpartition(".")
+        modules.setdefault(module_name, []).append(attr)
+    for module_name, attrs in modules.items():
         module = importlib.import_module(module_name)
-        original = getattr(module, attr)
-        _rewrite_source(module, attr)
-        if hasattr(original, "__code__") and not original.__closure__:
-            original.__code__ = _stub_code(attr)
-            continue
-        stub = types.FunctionType(_stub_code(attr), {}, attr)  # not a plain function: rebind
-        for name, holder in list(sys.modules.items()):
-            if name == "course_lib" or name.startswith("course_lib."):
-                for key, value in list(vars(holder).items()):
-                    if value is original:
-                        setattr(holder, key, stub)
-        for key, value in list(namespace.items()):
-            if value is original:
-                namespace[key] = stub
+        _rewrite_source(module, attrs)
+        for attr in attrs:
+            original = getattr(module, attr, None)
+            if original is None:
+                continue
+            for fn in _functions_of(original):
+                fn.__code__ = _stub_code(attr, len(fn.__code__.co_freevars))
+            if not _functions_of(original):  # no code of its own to replace: rebind the name
+                _rebind(original, types.FunctionType(_stub_code(attr), {}, attr), namespace)
+
+
+def _rebind(original, stub, namespace):
+    for name, holder in list(sys.modules.items()):
+        if name == "course_lib" or name.startswith("course_lib."):
+            for key, value in list(vars(holder).items()):
+                if value is original:
+                    setattr(holder, key, stub)
+    for key, value in list(namespace.items()):
+        if value is original:
+            namespace[key] = stub
+
+
+def library_names(namespace):
+    """The dotted names of the course_lib functions, classes, modules and objects' classes
+    bound in ``namespace`` (the grading modules left out: the answers have no use for them).
+    """
+    names = set()
+    for value in namespace.values():
+        if isinstance(value, types.ModuleType):
+            name = value.__name__
+        else:
+            kind = value if isinstance(value, (types.FunctionType, type)) else type(value)
+            name = f"{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', '')}"
+        if name.startswith("course_lib.") and not name.startswith("course_lib.grading"):
+            names.add(name)
+    return sorted(names)
 
 
 def _send(out, message):
@@ -139,7 +193,8 @@ def main():
         exec(compile(source, "<setup>", "exec"), namespace)  # noqa: S102
     from .variants import ANSWER_FUNCTIONS  # the variants' expected answers, in every notebook
 
-    switch_off(init.get("taught", []) + ANSWER_FUNCTIONS, namespace)
+    only_from = library_names(namespace) if init.get("only_setup_library") else None
+    switch_off(init.get("taught", []) + ANSWER_FUNCTIONS, namespace, only_from)
     errors = []
     for k, source in enumerate(init["answers"]):
         _send(out, {"cell": k})

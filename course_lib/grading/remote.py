@@ -28,10 +28,14 @@ class RemoteStudent(_Student):
         The student's answer cells, in notebook order.
     timeout : float
         Seconds allowed for each answer cell and for each request.
+    only_setup_library : bool, default False
+        The answers may use only the course_lib names that the setup cells import (and what
+        those use): the rest of course_lib is switched off too.
     """
 
-    def __init__(self, setup, taught, answers, timeout):
+    def __init__(self, setup, taught, answers, timeout, only_setup_library=False):
         self.setup, self.taught, self.answers = list(setup), list(taught), list(answers)
+        self.only_setup_library = bool(only_setup_library)
         self.timeout = float(timeout)
         self.skip = set()
         self.problems = []  # what a person should look at: (answer cell, reason)
@@ -100,7 +104,8 @@ class RemoteStudent(_Student):
         while True:
             self._spawn()
             self._send({"setup": self.setup, "taught": self.taught, "answers": self.answers,
-                        "skip": sorted(self.skip)})
+                        "skip": sorted(self.skip),
+                        "only_setup_library": self.only_setup_library})
             current = None
             try:
                 while True:

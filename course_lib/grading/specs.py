@@ -133,7 +133,7 @@ def judge_notebook(source_nb, submission_nb, timeout=60):
     if "matplotlib.pyplot" in sys.modules:  # a setup cell's figure, once per submission
         sys.modules["matplotlib.pyplot"].close("all")
     student = RemoteStudent(setup, settings.get("taught", []), answer_cells(submission_nb),
-                            timeout)
+                            timeout, settings.get("only_setup_library", False))
     try:
         verdicts = {gid: run_spec(spec, namespace, student)
                     for gid, spec in hidden_specs(source_nb).items()}
