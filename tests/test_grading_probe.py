@@ -104,6 +104,8 @@ OTHER_ROUTES = {
                       "    return activation_forward(z, 'relu')[0]",
     "a layer": "def f(z):\n    from course_lib.nn import Activation\n"
                "    return Activation('relu').forward(z[None])[0]",
+    "a reload": "import importlib, course_lib.activations as A\nA = importlib.reload(A)\n"
+                "def f(z):\n    return A.activation_forward(z, 'relu')[0]",
 }
 
 
@@ -127,3 +129,6 @@ def test_only_what_setup_imported_is_left_on(how):
 
 def test_what_setup_imported_still_works():
     assert _relu_verdict("def f(z):\n    return relu(z)", True).passed
+    # the rewritten file still compiles and keeps it: a reload brings back a working relu
+    assert _relu_verdict("import importlib, course_lib.activations as A\n"
+                         "A = importlib.reload(A)\ndef f(z):\n    return A.relu(z)", True).passed

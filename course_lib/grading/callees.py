@@ -15,7 +15,8 @@ function or class of course_lib. Module-level code counts as a user that is neve
 import ast
 import os
 
-__all__ = ["call_graph", "exclusive_callees", "other_users", "reachable", "not_reached"]
+__all__ = ["call_graph", "plain_graph", "exclusive_callees", "other_users", "reachable",
+           "not_reached"]
 
 PACKAGE = "course_lib"
 
@@ -138,6 +139,31 @@ def call_graph(root=None):
                 if target in defined and target != name:
                     into.add(target)
     return uses, functions
+
+
+def plain_graph():
+    """course_lib's own graph as JSON-ready data (computed once per process): the grader sends
+    it to each probe, which then need not parse the whole package again.
+
+    Returns
+    -------
+    dict
+        ``{"uses": {name: sorted list}, "functions": sorted list}``; :func:`from_plain` reads it.
+    """
+    global _PLAIN
+    if _PLAIN is None:
+        uses, functions = call_graph()
+        _PLAIN = {"uses": {k: sorted(v) for k, v in uses.items()},
+                  "functions": sorted(functions)}
+    return _PLAIN
+
+
+_PLAIN = None
+
+
+def from_plain(plain):
+    """The ``(uses, functions)`` graph back from :func:`plain_graph`'s data."""
+    return {k: set(v) for k, v in plain["uses"].items()}, set(plain["functions"])
 
 
 def _users(uses):

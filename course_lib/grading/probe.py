@@ -62,27 +62,32 @@ def _functions_of(original):
 
 
 def _rewrite_source(module, attrs):
-    """Replace the bodies of the functions and classes ``attrs`` in the module's file, when the
-    file is this sandbox's own copy."""
+    """Replace the bodies of the functions and classes ``attrs`` (every method) in the module's
+    file by a ``raise``, when the file is this sandbox's own copy: lines are spliced, from the
+    bottom up, so the rest of the file stays as it was."""
     import ast
 
     path = getattr(module, "__file__", None)
     if not path or not os.access(path, os.W_OK):
         return
     with open(path, encoding="utf-8") as f:
-        tree = ast.parse(f.read())
-    for node in tree.body:
-        if getattr(node, "name", None) not in attrs:
-            continue
-        raising = ast.parse(f"raise RuntimeError({TAUGHT_MESSAGE.format(name=node.name)!r})")
-        for fn in [node] if not isinstance(node, ast.ClassDef) else node.body:
-            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                fn.body = raising.body
+        lines = f.read().splitlines(keepends=True)
+    bodies = []
+    for node in ast.parse("".join(lines)).body:
+        if getattr(node, "name", None) in attrs:
+            fns = [node] if not isinstance(node, ast.ClassDef) else node.body
+            bodies += [(fn.body[0].lineno, fn.body[-1].end_lineno, fn.body[0].col_offset,
+                        node.name) for fn in fns
+                       if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       and fn.body[0].lineno > fn.lineno]  # a one-line def keeps its body
+    for first, last, indent, name in sorted(bodies, reverse=True):
+        message = TAUGHT_MESSAGE.format(name=name)
+        lines[first - 1:last] = [f"{' ' * indent}raise RuntimeError({message!r})\n"]
     with open(path, "w", encoding="utf-8") as f:
-        f.write(ast.unparse(tree))
+        f.write("".join(lines))
 
 
-def switch_off(dotted_names, namespace, only_from=None):
+def switch_off(dotted_names, namespace, only_from=None, graph=None):
     """Switch each taught function or class off everywhere: its code objects (a class's
     methods) are replaced, so every reference to it raises, and so is its source when
     course_lib is this sandbox's private copy (so that reloading or executing the module's
@@ -98,10 +103,13 @@ def switch_off(dotted_names, namespace, only_from=None):
     only_from : list of str, optional
         The course_lib names the setup cells imported: given, everything else of course_lib
         that they do not use (:func:`.callees.not_reached`) is switched off as well.
+    graph : dict, optional
+        course_lib's call graph from :func:`.callees.plain_graph` (the grader's, sent with the
+        request); read off the files here when not given.
     """
-    from .callees import call_graph, exclusive_callees, not_reached  # before any rewrite
+    from .callees import call_graph, exclusive_callees, from_plain, not_reached
 
-    graph = call_graph()
+    graph = from_plain(graph) if graph else call_graph()  # before any file is rewritten
     names = list(dotted_names) + exclusive_callees(dotted_names, graph)
     if only_from is not None:
         names += not_reached(only_from, graph, stop=names)
@@ -194,7 +202,8 @@ def main():
     from .variants import ANSWER_FUNCTIONS  # the variants' expected answers, in every notebook
 
     only_from = library_names(namespace) if init.get("only_setup_library") else None
-    switch_off(init.get("taught", []) + ANSWER_FUNCTIONS, namespace, only_from)
+    switch_off(init.get("taught", []) + ANSWER_FUNCTIONS, namespace, only_from,
+               init.get("graph"))
     errors = []
     for k, source in enumerate(init["answers"]):
         _send(out, {"cell": k})

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+from .callees import plain_graph
 from .judge import JudgeTimeout, NotAnswered, _Student, reraise
 from .plain import from_plain
 
@@ -105,7 +106,8 @@ class RemoteStudent(_Student):
             self._spawn()
             self._send({"setup": self.setup, "taught": self.taught, "answers": self.answers,
                         "skip": sorted(self.skip),
-                        "only_setup_library": self.only_setup_library})
+                        "only_setup_library": self.only_setup_library,
+                        "graph": plain_graph()})
             current = None
             try:
                 while True:
