@@ -132,3 +132,24 @@ def test_what_setup_imported_still_works():
     # the rewritten file still compiles and keeps it: a reload brings back a working relu
     assert _relu_verdict("import importlib, course_lib.activations as A\n"
                          "A = importlib.reload(A)\ndef f(z):\n    return A.relu(z)", True).passed
+
+
+def test_the_file_is_rewritten_body_by_body(tmp_path):
+    from types import SimpleNamespace
+
+    from course_lib.grading.probe import _rewrite_source
+
+    path = tmp_path / "kernel.py"
+    path.write_text('import functools\n\n\ndef f(x):\n    """Doc."""\n    return x + 1\n\n\n'
+                    "def g(x): return x * 2\n\n\n"
+                    "class C:\n    @functools.cache\n    def m(self):\n        return 3\n\n"
+                    "    @property\n    def p(self):\n        return 4\n\n\n"
+                    "def kept(x):\n    return x - 1\n")
+    _rewrite_source(SimpleNamespace(__file__=str(path)), {"f", "g", "C"})
+    ns = {}
+    exec(compile(path.read_text(), str(path), "exec"), ns)  # noqa: S102
+    for call in (lambda: ns["f"](1), lambda: ns["g"](1), lambda: ns["C"]().m(),
+                 lambda: ns["C"]().p):
+        with pytest.raises(RuntimeError, match="switched off"):
+            call()
+    assert ns["kept"](1) == 0

@@ -78,11 +78,11 @@ def _rewrite_source(module, attrs):
             fns = [node] if not isinstance(node, ast.ClassDef) else node.body
             bodies += [(fn.body[0].lineno, fn.body[-1].end_lineno, fn.body[0].col_offset,
                         node.name) for fn in fns
-                       if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       and fn.body[0].lineno > fn.lineno]  # a one-line def keeps its body
-    for first, last, indent, name in sorted(bodies, reverse=True):
+                       if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for first, last, col, name in sorted(bodies, reverse=True):
+        before = lines[first - 1].encode()[:col].decode()  # the indent, or "def f(x): "
         message = TAUGHT_MESSAGE.format(name=name)
-        lines[first - 1:last] = [f"{' ' * indent}raise RuntimeError({message!r})\n"]
+        lines[first - 1:last] = [f"{before}raise RuntimeError({message!r})\n"]
     with open(path, "w", encoding="utf-8") as f:
         f.write("".join(lines))
 
