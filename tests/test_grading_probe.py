@@ -134,18 +134,17 @@ def test_what_setup_imported_still_works():
                          "A = importlib.reload(A)\ndef f(z):\n    return A.relu(z)", True).passed
 
 
-def test_the_file_is_rewritten_body_by_body(tmp_path):
-    from types import SimpleNamespace
-
+def test_the_file_is_rewritten_body_by_body(tmp_path, monkeypatch):
     from course_lib.grading.probe import _rewrite_source
 
+    monkeypatch.setenv("COURSE_PRIVATE_LIBRARY", "1")
     path = tmp_path / "kernel.py"
     path.write_text('import functools\n\n\ndef f(x):\n    """Doc."""\n    return x + 1\n\n\n'
                     "def g(x): return x * 2\n\n\n"
                     "class C:\n    @functools.cache\n    def m(self):\n        return 3\n\n"
                     "    @property\n    def p(self):\n        return 4\n\n\n"
                     "def kept(x):\n    return x - 1\n")
-    _rewrite_source(SimpleNamespace(__file__=str(path)), {"f", "g", "C"})
+    _rewrite_source(str(path), {"f", "g", "C"})
     ns = {}
     exec(compile(path.read_text(), str(path), "exec"), ns)  # noqa: S102
     for call in (lambda: ns["f"](1), lambda: ns["g"](1), lambda: ns["C"]().m(),
@@ -153,3 +152,29 @@ def test_the_file_is_rewritten_body_by_body(tmp_path):
         with pytest.raises(RuntimeError, match="switched off"):
             call()
     assert ns["kept"](1) == 0
+
+
+@pytest.mark.parametrize("private", [False, True])
+def test_only_the_sandbox_s_private_copy_is_rewritten(tmp_path, private):
+    """With COURSE_SANDBOX=off the probe runs on the instructor's own files: they must stay."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import course_lib
+
+    copy = tmp_path / "course_lib"
+    shutil.copytree(Path(course_lib.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = (copy / "losses.py").read_text()
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_PRIVATE_LIBRARY"}
+    env.update({"COURSE_PRIVATE_LIBRARY": "1"} if private else {})
+    script = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+              "from course_lib.grading.probe import switch_off\n"
+              "switch_off(['course_lib.losses.softmax'], {}, only_from=['course_lib.losses'])\n")
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, check=True,
+                   cwd=tmp_path, timeout=120)
+    after = (copy / "losses.py").read_text()
+    assert (after != before) is private
+    assert ("softmax from course_lib is switched off" in after) is private

@@ -20,6 +20,7 @@ It decides nothing: the grader compares what it returns with the reference.
 """
 
 import importlib
+import importlib.util
 import io
 import json
 import os
@@ -61,25 +62,34 @@ def _functions_of(original):
     return found
 
 
-def _rewrite_source(module, attrs):
-    """Replace the bodies of the functions and classes ``attrs`` (every method) in the module's
-    file by a ``raise``, when the file is this sandbox's own copy: lines are spliced, from the
-    bottom up, so the rest of the file stays as it was."""
-    import ast
+def _rewrite_source(path, attrs, known=None):
+    """Replace the bodies of the functions and classes ``attrs`` (every method) in the file at
+    ``path`` by a ``raise``, when the file is this sandbox's own copy: lines are spliced, from
+    the bottom up, so the rest of the file stays as it was.
 
-    path = getattr(module, "__file__", None)
-    if not path or not os.access(path, os.W_OK):
+    ``known`` is the grader's ``{"chars": ..., "spans": ...}`` for this file
+    (:func:`.callees.module_spans`); the file is parsed here when its length differs. Nothing
+    is written unless the sandbox says the copy is private (``COURSE_PRIVATE_LIBRARY=1``):
+    with ``COURSE_SANDBOX=off`` the files are the instructor's own.
+    """
+    from .callees import body_spans
+
+    if os.environ.get("COURSE_PRIVATE_LIBRARY") != "1" or not path or not os.access(path,
+                                                                                    os.W_OK):
         return
     with open(path, encoding="utf-8") as f:
-        lines = f.read().splitlines(keepends=True)
-    bodies = []
-    for node in ast.parse("".join(lines)).body:
-        if getattr(node, "name", None) in attrs:
-            fns = [node] if not isinstance(node, ast.ClassDef) else node.body
-            bodies += [(fn.body[0].lineno, fn.body[-1].end_lineno, fn.body[0].col_offset,
-                        node.name) for fn in fns
-                       if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    for first, last, col, name in sorted(bodies, reverse=True):
+        text = f.read()
+    if known and known["chars"] == len(text):
+        spans = known["spans"]
+    else:
+        import ast
+
+        spans = {node.name: body_spans(node) for node in ast.parse(text).body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    lines = text.splitlines(keepends=True)
+    bodies = sorted(((*span, name) for name in attrs for span in spans.get(name, ())),
+                    reverse=True)
+    for first, last, col, name in bodies:
         before = lines[first - 1].encode()[:col].decode()  # the indent, or "def f(x): "
         message = TAUGHT_MESSAGE.format(name=name)
         lines[first - 1:last] = [f"{before}raise RuntimeError({message!r})\n"]
@@ -109,7 +119,7 @@ def switch_off(dotted_names, namespace, only_from=None, graph=None):
     """
     from .callees import call_graph, exclusive_callees, from_plain, not_reached
 
-    graph = from_plain(graph) if graph else call_graph()  # before any file is rewritten
+    graph_data, graph = graph, from_plain(graph) if graph else call_graph()  # before rewriting
     names = list(dotted_names) + exclusive_callees(dotted_names, graph)
     if only_from is not None:
         names += not_reached(only_from, graph, stop=names)
@@ -117,9 +127,14 @@ def switch_off(dotted_names, namespace, only_from=None, graph=None):
     for dotted in dict.fromkeys(names):
         module_name, _, attr = dotted.rpartition(".")
         modules.setdefault(module_name, []).append(attr)
+    files = (graph_data or {}).get("files", {})
     for module_name, attrs in modules.items():
-        module = importlib.import_module(module_name)
-        _rewrite_source(module, attrs)
+        module = sys.modules.get(module_name)  # one not imported yet is only rewritten: an
+        spec = None if module else importlib.util.find_spec(module_name)  # import reads that
+        _rewrite_source(module.__file__ if module else spec and spec.origin, attrs,
+                        files.get(module_name))
+        if module is None:
+            continue
         for attr in attrs:
             original = getattr(module, attr, None)
             if original is None:

@@ -203,6 +203,8 @@ class Sandbox:
                "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
                "COURSE_MNIST_DIR": INSIDE_MNIST, "NBGRADER_EXECUTION": "autograde",
                "COURSE_SANDBOXED": "1"}
+        if self.library is not None:  # the probe may rewrite this copy's files, and only it
+            env["COURSE_PRIVATE_LIBRARY"] = "1"
         env.update({k: os.environ[k] for k in _PASS_ENV if k in os.environ})
         args = ["--clearenv"]
         for key, value in env.items():
