@@ -1,142 +1,90 @@
-"""The helpers switched off with the taught functions: those that nothing else in course_lib
-uses, read off the source (a package made here, then the real one)."""
+"""course_lib's call graph read off the source: what each definition uses, and where each
+body lies, on files made here (checked against the text) and on course_lib itself."""
 
+import ast
+import json
 import textwrap
 
-from course_lib.grading.callees import call_graph, exclusive_callees, not_reached, other_users
+from course_lib.grading.callees import (
+    body_spans,
+    call_graph,
+    from_plain,
+    module_spans,
+    plain_graph,
+)
 
 FILES = {
-    "__init__.py": "from .kernels import taught, other\n",
-    "kernels.py": """
-        from .shapes import check
+    "__init__.py": "from .a import f  # a re-export is not a use\n",
+    "a.py": """
+        import course_lib.b as bee
+        from . import b
+        from .b import g as gee
 
-        TABLE = {"kept": None}
-
-
-        def taught(x):
-            check(x)
-            return _inner(x) + _shared(x)
+        TABLE = [gee]
 
 
-        def _inner(x):
-            return _deeper(x)
+        def f(x):
+            return bee.g(x) + b.h(x)
 
 
-        def _deeper(x):
-            return x
+        class K:
+            def m(self):
+                return f(1)
 
-
-        def _shared(x):
-            return x
-
-
-        def other(x):
-            check(x)
-            return _shared(x)
-
-
-        def _in_a_table(x):
-            return x
-
-
-        TABLE["kept"] = _in_a_table
-
-
-        def taught_too(x):
-            return _in_a_table(x)
+            @property
+            def p(self):
+                from .b import h
+                return h(2)
         """,
-    "shapes.py": """
-        def check(x):
+    "b.py": """
+        def g(x):
             return x
-        """,
-    "nn/__init__.py": "",
-    "grading/__init__.py": "",
-    "grading/probe.py": "def main():\n    return 0\n",
-    "data/__init__.py": "",
-    "data/__main__.py": "def cli():\n    return 0\n",
-    "nn/layers.py": """
-        from .. import kernels
 
 
-        class Layer:
-            def forward(self, x):
-                return kernels.taught(x)
-
-
-        def lazy(x):
-            from ..kernels import _only_lazily
-            return _only_lazily(x)
+        def h(x): return x
         """,
 }
 
 
-def _package(tmp_path, extra=""):
+def _package(tmp_path):
     root = tmp_path / "course_lib"
+    root.mkdir()
     for name, text in FILES.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text) + (extra if name == "kernels.py" else ""))
+        (root / name).write_text(textwrap.dedent(text))
     return str(root)
 
 
-def test_a_helper_only_the_taught_function_uses_goes_off_with_its_own_helpers(tmp_path):
-    graph = call_graph(_package(tmp_path))
-    off = exclusive_callees(["course_lib.kernels.taught"], graph)
-    assert off == ["course_lib.kernels._deeper", "course_lib.kernels._inner"]
+def test_every_way_of_naming_a_definition_is_a_use(tmp_path):
+    uses, functions = call_graph(_package(tmp_path))
+    assert uses["course_lib.a.f"] == {"course_lib.b.g", "course_lib.b.h"}  # alias, module attr
+    assert uses["course_lib.a.K"] == {"course_lib.a.f", "course_lib.b.h"}  # methods, lazy import
+    assert uses["course_lib.a:module"] == {"course_lib.b.g"}  # the table
+    assert uses["course_lib:module"] == set()  # the re-export
+    assert functions == {"course_lib.a.f", "course_lib.b.g", "course_lib.b.h"}
 
 
-def test_a_helper_that_other_code_uses_stays_on_and_says_why(tmp_path):
-    graph = call_graph(_package(tmp_path))
-    kept = other_users(["course_lib.kernels.taught"], graph)
-    assert kept["course_lib.kernels._shared"] == ["course_lib.kernels.other"]
-    assert kept["course_lib.shapes.check"] == ["course_lib.kernels.other"]
-    # the class's method calls the taught function through a module attribute
-    assert "course_lib.nn.layers.Layer" in call_graph(_package(tmp_path))[0]
-    assert graph[0]["course_lib.nn.layers.Layer"] == {"course_lib.kernels.taught"}
+def test_the_spans_are_where_the_bodies_are(tmp_path):
+    root = _package(tmp_path)
+    files = module_spans(root)
+    text = (tmp_path / "course_lib" / "a.py").read_text()
+    assert files["course_lib.a"]["chars"] == len(text)
+    lines = text.splitlines()
+    (first, last, col), = files["course_lib.a"]["spans"]["f"]
+    assert lines[first - 1][col:] == "return bee.g(x) + b.h(x)" and first == last
+    assert [lines[s - 1].strip() for s, _, _ in files["course_lib.a"]["spans"]["K"]] == [
+        "return f(1)", "from .b import h"]
+    (first, _, col), = files["course_lib.b"]["spans"]["h"]  # a body on its def's line
+    b_lines = (tmp_path / "course_lib" / "b.py").read_text().splitlines()
+    assert b_lines[first - 1][col:] == "return x"
 
 
-def test_module_level_code_keeps_a_function_on(tmp_path):
-    graph = call_graph(_package(tmp_path))
-    assert exclusive_callees(["course_lib.kernels.taught_too"], graph) == []
-    assert other_users(["course_lib.kernels.taught_too"], graph) == {
-        "course_lib.kernels._in_a_table": ["course_lib.kernels:module"]}
+def test_body_spans_of_a_class_skip_what_is_not_a_method():
+    node = ast.parse("class C:\n    x = 1\n\n    def m(self):\n        pass\n").body[0]
+    assert body_spans(node) == [[5, 5, 8]]
 
 
-def test_an_import_inside_a_function_is_a_use(tmp_path):
-    extra = "\n\ndef _only_lazily(x):\n    return x\n\n\ndef taught_lazily(x):\n" \
-            "    return _only_lazily(x)\n"
-    graph = call_graph(_package(tmp_path, extra))
-    assert graph[0]["course_lib.nn.layers.lazy"] == {"course_lib.kernels._only_lazily"}
-    assert exclusive_callees(["course_lib.kernels.taught_lazily"], graph) == []
-    off = exclusive_callees(["course_lib.kernels.taught_lazily", "course_lib.nn.layers.lazy"],
-                            graph)
-    assert off == ["course_lib.kernels._only_lazily"]
-
-
-def test_the_real_library_switches_off_what_holds_each_answer():
-    graph = call_graph()
-    conv = exclusive_callees(["course_lib.convolution.conv2d",
-                              "course_lib.convolution.conv2d_forward",
-                              "course_lib.shapes.conv_output_size",
-                              "course_lib.shapes.pool_output_size"], graph)
-    assert {"course_lib.im2col.conv_forward_chunks", "course_lib.shapes._output_size"} <= set(conv)
-    pool = exclusive_callees(["course_lib.pooling.max_pool2d",
-                              "course_lib.pooling.max_pool2d_forward"], graph)
-    assert "course_lib.pooling._max_taps" in pool
-    # what the backward pass shares with the forward stays on: training still works
-    assert "course_lib.pooling._taps" not in pool
-    assert "course_lib.shapes.check_int" not in conv
-    # softmax is computed in one place, so activation_forward has no copy of its own
-    assert "course_lib.losses.softmax" in graph[0]["course_lib.activations.activation_forward"]
-
-
-def test_what_setup_did_not_import_is_not_reached(tmp_path):
-    graph = call_graph(_package(tmp_path))
-    off = not_reached(["course_lib.kernels.other"], graph, stop=["course_lib.kernels.taught"])
-    # other, what it uses, and its module's top-level code (the table) stay on; the grading
-    # package and the command-line entry points are never switched off
-    assert off == ["course_lib.kernels._deeper", "course_lib.kernels._inner",
-                   "course_lib.kernels.taught_too", "course_lib.nn.layers.Layer",
-                   "course_lib.nn.layers.lazy"]
-    # a module imported whole keeps all of it
-    assert not_reached(["course_lib.kernels", "course_lib.nn.layers"], graph) == []
+def test_the_plain_graph_is_json_and_reads_back():
+    plain = json.loads(json.dumps(plain_graph()))
+    assert from_plain(plain) == call_graph()
+    assert "course_lib.losses" in plain["files"]
+    assert "softmax" in plain["files"]["course_lib.losses"]["spans"]

@@ -7,7 +7,8 @@
 - :mod:`.sandbox`, :mod:`.execute`, :mod:`.rebuild`: a submission rebuilt from the release and
   run in bubblewrap;
 - :mod:`.judge`, :mod:`.plain`, :mod:`.probe`, :mod:`.remote`, :mod:`.specs`: hidden tests as
-  judge specifications, verdicts computed outside the student's process;
+  judge specifications, verdicts computed outside the student's process; :mod:`.callees` and
+  :mod:`.reach`: what of course_lib the probe switches off for the answers;
 - :mod:`.variants`, :mod:`.variants_dense`, :mod:`.variants_conv`: each student's own numbers
   in the value exercises, drawn from the student id;
 - :mod:`.batch`, :mod:`.unit`, :mod:`.parallel`, :mod:`.report`: ``make grade``;

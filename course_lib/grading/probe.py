@@ -102,7 +102,7 @@ def switch_off(dotted_names, namespace, only_from=None, graph=None):
     methods) are replaced, so every reference to it raises, and so is its source when
     course_lib is this sandbox's private copy (so that reloading or executing the module's
     file brings back no answer). The helpers that only these use (``im2col``'s product behind
-    ``conv2d``, found by :func:`.callees.exclusive_callees`) are switched off with them.
+    ``conv2d``, found by :func:`.reach.exclusive_callees`) are switched off with them.
 
     Parameters
     ----------
@@ -112,12 +112,13 @@ def switch_off(dotted_names, namespace, only_from=None, graph=None):
         The answers' namespace: names bound there to something switched off are rebound too.
     only_from : list of str, optional
         The course_lib names the setup cells imported: given, everything else of course_lib
-        that they do not use (:func:`.callees.not_reached`) is switched off as well.
+        that they do not use (:func:`.reach.not_reached`) is switched off as well.
     graph : dict, optional
         course_lib's call graph from :func:`.callees.plain_graph` (the grader's, sent with the
         request); read off the files here when not given.
     """
-    from .callees import call_graph, exclusive_callees, from_plain, not_reached
+    from .callees import call_graph, from_plain
+    from .reach import exclusive_callees, not_reached
 
     graph_data, graph = graph, from_plain(graph) if graph else call_graph()  # before rewriting
     names = list(dotted_names) + exclusive_callees(dotted_names, graph)
