@@ -44,12 +44,15 @@ CHEATS = {
 HONEST = "def f(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()"
 
 
-def _verdict(answer, taught=("course_lib.losses.softmax",)):
+def _verdict(answer, taught=("course_lib.losses.softmax",), setup=SETUP, spec=SPEC,
+             only_setup_library=False):
+    """The judge's verdict on one answer cell, graded as the grader does (a sandboxed probe)."""
     namespace = {}
-    exec(SETUP, namespace)  # noqa: S102
-    student = RemoteStudent([SETUP], list(taught), [answer], timeout=30)
+    exec(setup, namespace)  # noqa: S102
+    student = RemoteStudent([setup], list(taught), [answer], timeout=30,
+                            only_setup_library=only_setup_library)
     try:
-        return run_spec(SPEC, namespace, student)
+        return run_spec(spec, namespace, student)
     finally:
         student.close()
 
@@ -82,14 +85,9 @@ CONV2D = "course_lib.nn.conv_layers.Conv2D"
     "def f():\n    return Mine().count_params()",
 ])
 def test_a_taught_class_is_switched_off_method_by_method(answer):
-    namespace = {}
-    exec("import numpy as np\n", namespace)  # noqa: S102
     for taught, passes in (((), True), ((CONV2D,), False)):
-        student = RemoteStudent(["import numpy as np\n"], list(taught), [answer], timeout=30)
-        try:
-            assert run_spec(COUNT_SPEC, namespace, student).passed is passes, taught
-        finally:
-            student.close()
+        verdict = _verdict(answer, taught, setup="import numpy as np\n", spec=COUNT_SPEC)
+        assert verdict.passed is passes, taught
 
 
 RELU_SETUP = "import numpy as np\nfrom course_lib import relu\n"
@@ -110,14 +108,7 @@ OTHER_ROUTES = {
 
 
 def _relu_verdict(answer, only_setup_library):
-    namespace = {}
-    exec(RELU_SETUP, namespace)  # noqa: S102
-    student = RemoteStudent([RELU_SETUP], [], [answer], timeout=30,
-                            only_setup_library=only_setup_library)
-    try:
-        return run_spec(RELU_SPEC, namespace, student)
-    finally:
-        student.close()
+    return _verdict(answer, (), RELU_SETUP, RELU_SPEC, only_setup_library)
 
 
 @pytest.mark.parametrize("how", sorted(OTHER_ROUTES))
