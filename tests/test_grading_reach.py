@@ -139,5 +139,7 @@ def test_what_setup_did_not_import_is_not_reached(tmp_path):
     assert off == ["course_lib.kernels._deeper", "course_lib.kernels._inner",
                    "course_lib.kernels.taught_too", "course_lib.nn.layers.Layer",
                    "course_lib.nn.layers.lazy"]
-    # a module imported whole keeps all of it
+    # a module imported whole keeps all of it, and the package all of its modules
     assert not_reached(["course_lib.kernels", "course_lib.nn.layers"], graph) == []
+    assert not_reached(["course_lib"], graph) == []
+    assert not_reached(["course_lib.nn"], graph) == not_reached(["course_lib.nn.layers"], graph)

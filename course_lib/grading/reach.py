@@ -61,7 +61,7 @@ def other_users(taught, graph=None):
     dict
         helper -> sorted list of the users that keep it on.
     """
-    uses, functions = graph = graph or call_graph()
+    uses, _ = graph = graph or call_graph()
     off = set(taught) | set(exclusive_callees(taught, graph))
     users = _users(uses)
     return {name: sorted(users.get(name, set()) - off)
@@ -71,7 +71,8 @@ def other_users(taught, graph=None):
 def reachable(roots, graph=None, stop=()):
     """Everything that ``roots`` use, directly or not, without going through ``stop``.
 
-    A module named in ``roots`` stands for all its definitions; using any definition of a
+    A module named in ``roots`` stands for all its definitions (a package for all of its
+    modules': ``import course_lib`` leaves the whole library on); using any definition of a
     module also uses the module's own top-level code (its tables, registrations).
 
     Parameters
@@ -91,7 +92,8 @@ def reachable(roots, graph=None, stop=()):
     stop = set(stop)
     todo = []
     for root in roots:
-        inside = [n for n in uses if n.rpartition(".")[0] == root and ":" not in n]
+        inside = [n for n in uses if ":" not in n and (n.rpartition(".")[0] == root
+                                                      or n.startswith(f"{root}."))]
         todo.extend(inside or [root])
     seen = set()
     while todo:
