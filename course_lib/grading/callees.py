@@ -10,7 +10,8 @@ each body lies in its file (:func:`module_spans`), so the probe parses nothing.
 import ast
 import os
 
-__all__ = ["call_graph", "plain_graph", "from_plain", "body_spans", "module_spans"]
+__all__ = ["call_graph", "plain_graph", "from_plain", "body_spans", "file_spans",
+           "module_spans"]
 
 PACKAGE = "course_lib"
 
@@ -81,6 +82,12 @@ def body_spans(node):
             if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
+def file_spans(text):
+    """``{name: body_spans}`` for every top-level function and class of a module's text."""
+    return {node.name: body_spans(node) for node in ast.parse(text).body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
 def module_spans(root=None):
     """``{module: {"chars": length of its file, "spans": {name: body_spans}}}`` for course_lib.
 
@@ -92,9 +99,7 @@ def module_spans(root=None):
     for module, path, _ in _modules(root):
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        found[module] = {"chars": len(text), "spans": {
-            node.name: body_spans(node) for node in ast.parse(text).body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}}
+        found[module] = {"chars": len(text), "spans": file_spans(text)}
     return found
 
 

@@ -72,20 +72,14 @@ def _rewrite_source(path, attrs, known=None):
     is written unless the sandbox says the copy is private (``COURSE_PRIVATE_LIBRARY=1``):
     with ``COURSE_SANDBOX=off`` the files are the instructor's own.
     """
-    from .callees import body_spans
+    from .callees import file_spans
 
-    if os.environ.get("COURSE_PRIVATE_LIBRARY") != "1" or not path or not os.access(path,
-                                                                                    os.W_OK):
+    private = os.environ.get("COURSE_PRIVATE_LIBRARY") == "1"
+    if not private or not path or not os.access(path, os.W_OK):
         return
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    if known and known["chars"] == len(text):
-        spans = known["spans"]
-    else:
-        import ast
-
-        spans = {node.name: body_spans(node) for node in ast.parse(text).body
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    spans = known["spans"] if known and known["chars"] == len(text) else file_spans(text)
     lines = text.splitlines(keepends=True)
     bodies = sorted(((*span, name) for name in attrs for span in spans.get(name, ())),
                     reverse=True)
@@ -120,7 +114,8 @@ def switch_off(dotted_names, namespace, only_from=None, graph=None):
     from .callees import call_graph, from_plain
     from .reach import exclusive_callees, not_reached
 
-    graph_data, graph = graph, from_plain(graph) if graph else call_graph()  # before rewriting
+    plain = graph or {}
+    graph = from_plain(plain) if plain else call_graph()  # read before any file is rewritten
     names = list(dotted_names) + exclusive_callees(dotted_names, graph)
     if only_from is not None:
         names += not_reached(only_from, graph, stop=names)
@@ -128,21 +123,19 @@ def switch_off(dotted_names, namespace, only_from=None, graph=None):
     for dotted in dict.fromkeys(names):
         module_name, _, attr = dotted.rpartition(".")
         modules.setdefault(module_name, []).append(attr)
-    files = (graph_data or {}).get("files", {})
     for module_name, attrs in modules.items():
-        module = sys.modules.get(module_name)  # one not imported yet is only rewritten: an
-        spec = None if module else importlib.util.find_spec(module_name)  # import reads that
-        _rewrite_source(module.__file__ if module else spec and spec.origin, attrs,
-                        files.get(module_name))
-        if module is None:
+        module = sys.modules.get(module_name)
+        if module is None:  # not imported yet: rewriting its file is enough, an import reads it
+            spec = importlib.util.find_spec(module_name)
+            _rewrite_source(spec and spec.origin, attrs, plain.get("files", {}).get(module_name))
             continue
+        _rewrite_source(module.__file__, attrs, plain.get("files", {}).get(module_name))
         for attr in attrs:
             original = getattr(module, attr, None)
-            if original is None:
-                continue
-            for fn in _functions_of(original):
+            functions = _functions_of(original) if original is not None else []
+            for fn in functions:
                 fn.__code__ = _stub_code(attr, len(fn.__code__.co_freevars))
-            if not _functions_of(original):  # no code of its own to replace: rebind the name
+            if original is not None and not functions:  # no code of its own: rebind the name
                 _rebind(original, types.FunctionType(_stub_code(attr), {}, attr), namespace)
 
 
