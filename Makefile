@@ -1,5 +1,6 @@
 # The course's commands. `make lab` and `make test` each do the whole set-up themselves:
-# a virtual environment in .venv with course_lib installed in editable mode (with the dev extra).
+# a virtual environment in .venv with course_lib and course_grader installed in editable mode
+# (with the dev extra, which includes the grader extra).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -60,11 +61,11 @@ $(error make publish needs DEST, a new folder outside this one: make publish DES
 endif
 endif
 publish: setup
-	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_lib.grading.publish "$(DEST)"
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_grader publish "$(DEST)"
 
 ## grade: grade submitted/ (JOBS at a time, each in its sandbox), write feedback/ and grades.csv
 grade: setup
-	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_lib.grading grade --jobs $(JOBS)
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_grader grade --jobs $(JOBS)
 
 ## strip: remove outputs and execution counts from the source notebooks
 strip: setup

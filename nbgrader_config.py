@@ -49,14 +49,14 @@ else:
 # (`while True: pass`) is interrupted, scores nothing, and the cells after it still run.
 c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "600"))
 
-# Trusted grading (course_lib/grading, README "Grading is a security boundary"):
+# Trusted grading (course_grader, README "Grading is a security boundary"):
 # - the submission is rebuilt from the released notebook: only its answer cells count;
-# - every kernel runs in a bubblewrap sandbox (course_lib.grading.sandbox), with output,
+# - every kernel runs in a bubblewrap sandbox (course_grader.sandbox), with output,
 #   memory, file-size and process limits, and never sees the hidden tests;
 # - the judge decides each grade cell's points in the grader's process, from plain data that
-#   a fresh sandboxed process returns for inputs the judge chooses (course_lib.grading.judge).
+#   a fresh sandboxed process returns for inputs the judge chooses (course_grader.judge.api).
 c.Autograde.sanitize_preprocessors = [
-    "course_lib.grading.rebuild.RebuildFromRelease",
+    "course_grader.rebuild.RebuildFromRelease",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -64,22 +64,22 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "course_lib.grading.execute.StripHiddenTests",
-    "course_lib.grading.execute.SandboxedExecute",
+    "course_grader.execute.StripHiddenTests",
+    "course_grader.execute.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "course_lib.grading.execute.JudgeGradeCells",
+    "course_grader.execute.JudgeGradeCells",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Feedback never shows hidden tests: nbgrader's own ClearHiddenTests removes them from the
-# source, but a failing cell's traceback still prints the hidden lines around the failing
-# assert. RedactHiddenTests removes both (it keeps the exception name and the assert message).
+# Feedback never shows hidden tests: StripHiddenTests removed them before execution and
+# JudgeGradeCells replaced the grade cells' outputs by the verdict, so nothing is left to
+# redact; RefuseHiddenTests asserts it (a notebook with a hidden region gets no feedback).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "course_lib.grading.feedback.RedactHiddenTests",
+    "course_grader.feedback.RefuseHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -33,7 +33,7 @@ def _env():
 
 
 def _make_class(root):
-    from course_lib.grading.demo import hand_in, make_course, submission
+    from course_demo import hand_in, make_course, submission
 
     folders = [p.name for p in sorted((ROOT / "notebooks").iterdir())
                if p.name[:2] in ASSIGNMENTS]
@@ -51,7 +51,7 @@ def _make_class(root):
 
 
 def _grade(root, jobs):
-    from course_lib.grading.batch import grade_all
+    from course_grader.batch.grade import grade_all
 
     for name in ("autograded", "feedback", "grades.csv"):
         path = root / name

@@ -11,15 +11,17 @@ The tree shows the floors; each imports only the floors below it (``tests/test_f
 
 1. the taught kernels, at the top of the package: :mod:`.shapes`, :mod:`.activations`,
    :mod:`.losses`, :mod:`.dense`, :mod:`.convolution` (its patch matrices built a few images
-   at a time by :mod:`.im2col`; long passes split between the cores by :mod:`.threads`),
+   at a time by :mod:`.speed.im2col`; long passes split between the cores by
+   :mod:`.speed.threads`),
    :mod:`.pooling`, :mod:`.gradient_check`: pure NumPy functions, a ``forward -> (out,
    cache)`` / ``backward(dout, cache) -> grads`` pair wherever a network trains through them;
 2. :mod:`.nn`: the Keras-shaped framework (layers that hold parameters, buffers and caches and
    call the kernels; optimizers; ``Sequential``; LeNet-5, AlexNet, VGG16);
 3. :mod:`.views`: plots and widgets, the only modules that import matplotlib or ipywidgets.
 
-Apart from the floors: :mod:`.data` (MNIST) and :mod:`.grading` (the instructor's side: instant
-checks, feedback, grading), which the kernels, ``nn`` and ``views`` never import.
+Apart from the floors: :mod:`.data` (MNIST) and :mod:`.checking` (the student's side of
+checking: instant checks, blank answers, each student's numbers, 07's harness). Grading is the
+instructor's package, ``course_grader``, which nothing here imports.
 """
 
 # 1. kernels

@@ -8,10 +8,10 @@ Floating inputs keep their dtype (float32 stays float32); integer inputs become 
 
 import numpy as np
 
-from .shapes import as_real_array
+from .losses import softmax
+from .shapes import as_float_array
 
 __all__ = [
-    "as_float_array",
     "sigmoid",
     "sigmoid_derivative",
     "tanh",
@@ -26,20 +26,6 @@ __all__ = [
     "activation_forward",
     "activation_backward",
 ]
-
-
-def as_float_array(z, func="as_float_array"):
-    """Return ``z`` as a floating NumPy array, keeping float32 as float32.
-
-    Raises
-    ------
-    TypeError
-        If ``z`` holds something other than numbers.
-    """
-    arr = as_real_array(func, None, z)
-    if not np.issubdtype(arr.dtype, np.floating):
-        arr = arr.astype(np.float64)
-    return arr
 
 
 def sigmoid(z):
@@ -224,8 +210,6 @@ def activation_forward(z, kind, out=None):
     if kind == "relu":
         np.maximum(z, 0, out=out)
     elif kind == "softmax":  # the taught one, so that grading switches both off together
-        from .losses import softmax  # losses imports this module
-
         softmax(z, out=out)
     else:
         out[...] = ACTIVATIONS[kind][0](z)

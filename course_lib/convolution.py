@@ -6,7 +6,7 @@ output is ``(N, H', W', K)`` with ``H' = (H - F + 2P)/S + 1`` (see ``conv_output
 Like every deep-learning library, "convolution" here is cross-correlation: the filter is
 slid over the input as it is, without flipping it.
 
-The fast version (:mod:`course_lib.im2col`) builds the patch matrix with one copy per filter
+The fast version (:mod:`course_lib.speed.im2col`) builds the patch matrix with one copy per filter
 tap (F*F copies, a loop over the filter, not over positions) and multiplies it with the filters
 in one matrix product per chunk of the batch, so the patches never take much memory.
 Reshaping ``np.lib.stride_tricks.sliding_window_view`` into that matrix gives the same numbers
@@ -15,8 +15,8 @@ but was measured up to 1.7x slower on this course's layers (it copies a few floa
 
 import numpy as np
 
-from .im2col import conv_backward_chunks, conv_forward_chunks
 from .shapes import as_real_array, check_int, conv_output_size
+from .speed.im2col import conv_backward_chunks, conv_forward_chunks
 
 __all__ = ["conv2d", "conv2d_forward", "conv2d_backward", "conv2d_loops"]
 

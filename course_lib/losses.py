@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from .activations import as_float_array
-from .shapes import check_int
+from .shapes import as_float_array, check_int
 
 __all__ = ["softmax", "one_hot", "as_labels", "cross_entropy", "softmax_cross_entropy_gradient"]
 

@@ -11,7 +11,7 @@ The fast versions combine the f*f strided slices of the input (one slice per win
 import numpy as np
 
 from .shapes import as_real_array, check_int, pool_output_size
-from .threads import SPLIT_BYTES, over_batch
+from .speed.threads import SPLIT_BYTES, over_batch
 
 __all__ = [
     "max_pool2d", "max_pool2d_forward", "max_pool2d_backward", "max_pool2d_loops",

@@ -9,6 +9,7 @@ from numbers import Integral
 import numpy as np
 
 __all__ = [
+    "as_float_array",
     "check_int",
     "as_real_array",
     "conv_output_size",
@@ -87,6 +88,20 @@ def as_real_array(func, name, a):
     if numeric:
         raise TypeError(f"{func}: expected real numbers, got dtype {arr.dtype}.")
     raise TypeError(f"{func}: expected numbers, got an array of dtype {arr.dtype}.")
+
+
+def as_float_array(z, func="as_float_array"):
+    """Return ``z`` as a floating NumPy array, keeping float32 as float32.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` holds something other than numbers.
+    """
+    arr = as_real_array(func, None, z)
+    if not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    return arr
 
 
 def _output_size(func, n, f, stride, pad):

@@ -1,8 +1,10 @@
-"""The floors of course_lib (STYLE.md): each part imports only the parts below it.
+"""The floors of course_lib (CONTRIBUTING.md): each part imports only the parts below it.
 
-kernels (course_lib/*.py) <- nn <- views; data and grading stand apart. Only views import the
-plotting and widget packages (matplotlib, ipywidgets, ipycanvas). Imports are read with
-``ast`` (absolute, relative, and imports inside functions), so nothing is run.
+kernels (course_lib/*.py, with their speed/ plumbing) <- nn <- views; data and checking stand
+apart. Only views import the plotting and widget packages (matplotlib, ipywidgets, ipycanvas).
+No part of course_lib imports course_grader or nbgrader, and neither package has an import
+cycle. Imports are read with ``ast`` (absolute, relative, and imports inside functions), so
+nothing is run.
 """
 
 import ast
@@ -10,25 +12,35 @@ from pathlib import Path
 
 import pytest
 
-LIB = Path(__file__).resolve().parents[1] / "course_lib"
+ROOT = Path(__file__).resolve().parents[1]
+LIB = ROOT / "course_lib"
+GRADER = ROOT / "course_grader"
 
 WIDGETS = ("matplotlib", "ipywidgets", "ipycanvas")   # views only
+INSTRUCTOR = ("course_grader", "nbgrader")   # never in what students receive
 FORBIDDEN = {
-    "kernel": ("course_lib.nn", "course_lib.views", "course_lib.grading", "course_lib.data",
-               *WIDGETS),
-    "nn": ("course_lib.views", "course_lib.grading", *WIDGETS),
-    "views": ("course_lib.grading",),
-    "data": ("course_lib.nn", "course_lib.views", "course_lib.grading", *WIDGETS),
+    "kernel": ("course_lib.nn", "course_lib.views", "course_lib.data", "course_lib.checking",
+               *INSTRUCTOR, *WIDGETS),
+    "speed": ("course_lib.nn", "course_lib.views", "course_lib.data", "course_lib.checking",
+              *INSTRUCTOR, *WIDGETS),
+    "nn": ("course_lib.views", "course_lib.checking", *INSTRUCTOR, *WIDGETS),
+    "views": ("course_lib.checking", *INSTRUCTOR),
+    "data": ("course_lib.nn", "course_lib.views", "course_lib.checking", *INSTRUCTOR, *WIDGETS),
+    "checking": ("course_lib.views", *INSTRUCTOR, *WIDGETS),
+    "package": INSTRUCTOR,
 }
 
 
 def floor_of(rel):
-    """``"kernel"``, ``"nn"``, ``"views"``, ``"data"`` or None for a path like
-    ``course_lib/nn/layers.py`` (the package's ``__init__`` and grading have no floor)."""
+    """``"kernel"``, ``"speed"``, ``"nn"``, ``"views"``, ``"data"``, ``"checking"``, or
+    ``"package"`` (the ``__init__`` that gathers them) for a path like
+    ``course_lib/nn/layers.py``; None outside course_lib."""
     parts = Path(rel).parts
+    if parts[0] != "course_lib":
+        return None
     if len(parts) == 2:
-        return None if parts[1] == "__init__.py" else "kernel"
-    return parts[1] if parts[1] in ("nn", "views", "data") else None
+        return "package" if parts[1] == "__init__.py" else "kernel"
+    return parts[1]
 
 
 def imported_modules(rel, source):
@@ -58,7 +70,7 @@ def floor_violations(rel, source):
         return []
     bad = []
     for line, module in imported_modules(rel, source):
-        if module == "course_lib" and floor != "views":
+        if module == "course_lib" and floor not in ("views", "package"):
             bad.append(f"{rel}:{line} imports the course_lib package itself (which imports "
                        "every floor); import the module it needs instead")
         for prefix in FORBIDDEN[floor]:
@@ -74,7 +86,7 @@ def _modules():
 @pytest.mark.parametrize("rel", _modules())
 def test_every_module_keeps_to_its_floor(rel):
     bad = floor_violations(rel, (LIB.parent / rel).read_text())
-    assert not bad, "imports that break the floors (STYLE.md):\n" + "\n".join(bad)
+    assert not bad, "imports that break the floors (CONTRIBUTING.md):\n" + "\n".join(bad)
 
 
 @pytest.mark.parametrize("rel, source, words", [
@@ -83,15 +95,20 @@ def test_every_module_keeps_to_its_floor(rel):
     ("course_lib/losses.py", "from .nn.layers import Dense\n", "(kernel) imports course_lib.nn"),
     ("course_lib/losses.py", "from . import views\n", "(kernel) imports course_lib.views"),
     ("course_lib/losses.py", "from course_lib import Dense\n", "the course_lib package itself"),
-    ("course_lib/nn/model.py", "from ..views.display import png_bytes\n",
+    ("course_lib/nn/sequential.py", "from ..views.display import png_bytes\n",
      "(nn) imports course_lib.views.display"),
-    ("course_lib/nn/model.py", "import ipywidgets\n", "(nn) imports ipywidgets"),
-    ("course_lib/views/cnn.py", "from ..grading.checks import check_answer\n",
-     "(views) imports course_lib.grading"),
+    ("course_lib/nn/sequential.py", "import ipywidgets\n", "(nn) imports ipywidgets"),
+    ("course_lib/views/cnn.py", "from course_grader.judge import judge\n",
+     "(views) imports course_grader"),
+    ("course_lib/checking/checks.py", "def f():\n    import nbgrader\n",
+     "(checking) imports nbgrader"),
+    ("course_lib/__init__.py", "from course_grader import variants\n",
+     "(package) imports course_grader"),
+    ("course_lib/speed/threads.py", "from ..nn import Dense\n", "(speed) imports course_lib.nn"),
     ("course_lib/data/mnist.py", "from ..nn import Dense\n", "(data) imports course_lib.nn"),
     ("course_lib/data/drawn.py", "def f():\n    from ipycanvas import Canvas\n",
      "course_lib/data/drawn.py:2 (data) imports ipycanvas"),
-    ("course_lib/nn/model.py", "import ipycanvas\n", "(nn) imports ipycanvas"),
+    ("course_lib/nn/sequential.py", "import ipycanvas\n", "(nn) imports ipycanvas"),
     ("course_lib/nn/__init__.py", "from ..views import show_widget\n",
      "(nn) imports course_lib.views"),
 ])
@@ -103,7 +120,8 @@ def test_the_checker_reports_a_wrong_import(rel, source, words):
     ("course_lib/dense.py", "from .shapes import as_real_array\nimport numpy as np\n"),
     ("course_lib/nn/layers.py", "from ..dense import dense_forward\nfrom .base import Layer\n"),
     ("course_lib/views/cnn.py", "import matplotlib.pyplot as plt\nfrom ..nn import lenet5\n"),
-    ("course_lib/grading/checks.py", "import matplotlib\n"),
+    ("course_lib/checking/lab.py", "from ..nn import Dense\n"),
+    ("course_lib/convolution.py", "from .speed.im2col import conv_forward_chunks\n"),
 ])
 def test_the_checker_allows_the_floors_below(rel, source):
     assert floor_violations(rel, source) == []
@@ -114,3 +132,61 @@ def test_relative_imports_are_resolved():
         "course_lib/nn/base.py", "import numpy\n\nfrom ..shapes import check_int\n")
     assert (1, "course_lib.nn.base") in imported_modules("course_lib/nn/__init__.py",
                                                          "from .base import Layer\n")
+
+
+def _package_modules():
+    """``{dotted module: path}`` of both packages."""
+    found = {}
+    for package in (LIB, GRADER):
+        for path in package.rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found[".".join(p for p in parts if p != "__init__")] = path
+    return found
+
+
+def import_cycles(modules):
+    """Every import cycle among ``modules`` (``{dotted: path}``), imports inside functions
+    counted too: a function-local import does not make a cycle go away."""
+    graph = {}
+    for name, path in modules.items():
+        rel = path.relative_to(ROOT).as_posix()
+        graph[name] = {m for _line, m in imported_modules(rel, path.read_text())
+                       if m in modules and m != name}
+    cycles, state = [], {}
+
+    def visit(node, stack):
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return cycles
+
+
+def test_neither_package_has_an_import_cycle():
+    modules = _package_modules()
+    # a package imports its submodules for its own __init__: that is not a cycle of modules
+    cycles = [c for c in import_cycles(modules)
+              if not any(a.startswith(b + ".") or b.startswith(a + ".")
+                         for a, b in zip(c, c[1:], strict=False))]
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_cycle_finder_finds_a_cycle(tmp_path):
+    a, b = tmp_path / "course_lib" / "a.py", tmp_path / "course_lib" / "b.py"
+    a.parent.mkdir()
+    a.write_text("def f():\n    from .b import g\n")
+    b.write_text("from .a import f\n")
+    global ROOT
+    old, ROOT = ROOT, tmp_path
+    try:
+        cycles = import_cycles({"course_lib.a": a, "course_lib.b": b})
+    finally:
+        ROOT = old
+    assert cycles and set(cycles[0]) == {"course_lib.a", "course_lib.b"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.grading.feedback import (
+from course_grader.cells import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     is_grade_cell,

@@ -9,16 +9,17 @@ Each layer holds its parameters, buffers and cache and calls a kernel of the flo
 - :mod:`.layers`: ``Dense``, ``Activation``, ``Dropout``, ``Flatten``;
 - :mod:`.conv_layers`: ``Conv2D``, ``MaxPooling2D``, ``AveragePooling2D``;
 - :mod:`.optimizers`: ``SGD``, ``RMSprop``;
-- :mod:`.model`: ``Sequential`` (layers, compile, forward and backward, summary);
-  :mod:`.fitting`: its loops over mini-batches (fit, one epoch, evaluate, predict);
-  :mod:`.training`: its fast losses, history, progress bar and summary table;
+- :mod:`.sequential`: ``Sequential`` (layers, compile, forward and backward, summary);
+  :mod:`.fit`: ``fit``, ``evaluate`` and ``predict``, its loops over mini-batches;
+  :mod:`.batch_losses`: the losses of fit's hot loop; :mod:`.history`: the History that
+  ``fit`` returns, its progress lines and the summary table;
 - :mod:`.architectures`: ``lenet5()``, ``alexnet()``, ``vgg16()``.
 """
 
 from .layers import Activation, Dense, Dropout, Flatten
 from .conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
 from .optimizers import SGD, RMSprop
-from .model import Sequential
+from .sequential import Sequential
 from .architectures import alexnet, lenet5, vgg16
 
 __all__ = [

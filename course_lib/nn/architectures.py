@@ -6,7 +6,7 @@ and cost no memory; the weights appear on the first ``fit``, ``predict`` or ``ge
 
 from .conv_layers import AveragePooling2D, Conv2D, MaxPooling2D
 from .layers import Activation, Dense, Dropout, Flatten
-from .model import Sequential
+from .sequential import Sequential
 
 __all__ = ["lenet5", "alexnet", "vgg16"]
 

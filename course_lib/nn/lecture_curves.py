@@ -24,8 +24,8 @@ import numpy as np
 from ..data import load_mnist
 from ..losses import one_hot
 from .layers import Activation, Dense, Dropout
-from .model import Sequential
 from .optimizers import RMSprop
+from .sequential import Sequential
 
 __all__ = ["LECTURE_CURVES", "LAYERS", "build", "train_curves", "load_curves", "main"]
 

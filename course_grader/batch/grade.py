@@ -1,0 +1,258 @@
+"""``make grade``: every submission graded on its own, so that none can stop the class.
+
+For each ``submitted/STUDENT/ASSIGNMENT/`` folder: its notebooks are checked (a file that is not
+a notebook is graded as the blank release) and copied to ``build/grading/submitted/`` (what the
+students handed in is never changed); a grading unit (:mod:`.unit`) autogrades it and writes its
+feedback in a temporary course, ``--jobs N`` units at a time or on a Dask cluster
+(:mod:`.parallel`), and this process merges each result into the course's gradebook. A
+submission that needs a person (a changed locked cell, a hung or killed answer, a crash of
+nbgrader) is listed at the end with the reason, after ``grades.csv`` has been written for
+everyone gradable; the command then exits with status 1.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..sandbox import SandboxUnavailable, require_sandbox, sandbox_enabled
+
+__all__ = ["Submission", "find_submissions", "grade_all", "main", "STAGING"]
+
+STAGING = "build/grading/submitted"
+
+
+@dataclass
+class Submission:
+    """One ``submitted/STUDENT/ASSIGNMENT`` folder and what grading it gave.
+
+    Attributes
+    ----------
+    student, assignment : str
+    problems : list of str
+        What a person should look at (empty when none).
+    seconds : float
+        Time the grading unit took.
+    graded : bool
+        True once its grades are in the gradebook.
+    score : float or None
+        The total score, when graded.
+    """
+
+    student: str
+    assignment: str
+    problems: list = field(default_factory=list)
+    seconds: float = 0.0
+    graded: bool = False
+    score: float = None
+
+
+def find_submissions(root, assignments=None):
+    """Every ``submitted/STUDENT/ASSIGNMENT`` folder whose assignment has a source folder.
+
+    Parameters
+    ----------
+    root : path
+        The course folder.
+    assignments : list of str, optional
+        Only these assignments (default: every folder of ``notebooks/``).
+
+    Returns
+    -------
+    list of Submission
+        Sorted by student, then assignment.
+    """
+    root = Path(root)
+    known = sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir())
+    wanted = known if not assignments else [a for a in known if a in assignments]
+    found = []
+    submitted = root / "submitted"
+    for student in sorted(p for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() \
+            else []:
+        for assignment in wanted:
+            if (student / assignment).is_dir():
+                found.append(Submission(student.name, assignment))
+    return found
+
+
+def _nbgrader(root, *args, timeout):
+    bin_dir = str(Path(sys.executable).parent)
+    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    try:
+        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 124, f"nbgrader {args[0]} ran longer than {timeout} s"
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def _stage(root, sub):
+    """Copy the submission to the staging folder; a notebook that does not parse is replaced
+    by the blank release (and reported)."""
+    src = Path(root) / "submitted" / sub.student / sub.assignment
+    dest = Path(root) / STAGING / sub.student / sub.assignment
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(src, dest, symlinks=False, ignore_dangling_symlinks=True,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    release = Path(root) / "release" / sub.assignment
+    for nb in sorted(release.glob("*.ipynb")):
+        theirs = dest / nb.name
+        try:
+            json.loads(theirs.read_text(encoding="utf-8"))["cells"]  # noqa: B018
+        except FileNotFoundError:
+            sub.problems.append(f"{nb.name} is missing (graded as blank)")
+            shutil.copy(nb, theirs)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            sub.problems.append(f"{nb.name} is not a valid notebook (graded as blank)")
+            shutil.copy(nb, theirs)
+    return dest
+
+
+def _known_assignments(root):
+    """Assignments the gradebook knows (autograde needs them there)."""
+    db = Path(root) / "gradebook.db"
+    if not db.exists():
+        return set()
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        return {a.name for a in gb.assignments}
+
+
+def _merge(root, sub, result, manual):
+    """Record one unit's result in the course (gradebook, autograded/, feedback/)."""
+    import warnings
+
+    from .unit import merge_result
+
+    sub.problems += result.get("problems", [])
+    sub.seconds = result.get("seconds", 0.0)
+    if not result.get("ok"):
+        if not result.get("problems"):
+            last = [ln for ln in result.get("log", "").splitlines() if ln.strip()][-3:]
+            sub.problems.append("autograde failed: " + " | ".join(last)[-400:])
+        return
+    with warnings.catch_warnings():  # nbgrader's own add_submission warns about its session
+        warnings.simplefilter("ignore")
+        if merge_result(root, result):
+            manual.append(sub)
+    sub.graded, sub.score = True, result["grades"]["score"]
+
+
+def _jobs(root, subs, template):
+    from .unit import make_payload
+
+    by_key = {(s.student, s.assignment): s for s in subs}
+
+    def payload(job):
+        sub = by_key[(job["student"], job["assignment"])]
+        return make_payload(root, sub.student, sub.assignment, _stage(root, sub), template)
+
+    return [{"student": s.student, "assignment": s.assignment} for s in subs], payload
+
+
+def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, client=None):
+    """Grade every submission with ``jobs`` workers (or a Dask ``client``), export grades.csv,
+    print a summary per assignment and what needs a person.
+
+    Parameters
+    ----------
+    root : path
+        The course folder.
+    assignments : list of str, optional
+        Only these assignments (default: all).
+    jobs : int, optional
+        Submissions graded at once (default: the number of cores).
+    timeout : float, default 3600
+        Seconds for each nbgrader command run here (generate, feedback, export).
+    out : file, default sys.stdout
+        Where the summary goes.
+    client : distributed.Client, optional
+        Grade on this Dask cluster instead of local workers.
+
+    Returns
+    -------
+    list of Submission
+
+    Raises
+    ------
+    SandboxUnavailable
+        If the sandbox is on and bubblewrap is not installed.
+    """
+    from .pool import run_units
+    from .report import progress, summary
+
+    root = Path(root)
+    if sandbox_enabled():
+        require_sandbox()
+    if client is None:  # N kernels at once: share the cores instead of oversubscribing BLAS
+        threads = str(max(1, (os.cpu_count() or 1) // max(1, jobs or os.cpu_count() or 1)))
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, threads)
+    known = _known_assignments(root)
+    for assignment in sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir()):
+        if not (root / "release" / assignment).is_dir() or assignment not in known:
+            _nbgrader(root, "generate_assignment", assignment, "--force", timeout=timeout)
+    subs = find_submissions(root, assignments)
+    from .unit import make_template
+
+    (root / "build").mkdir(exist_ok=True)
+    template = make_template(root, root / "build" / "gradebook-template.db")
+    todo, payload = _jobs(root, subs, template)
+    by_key, manual = {(s.student, s.assignment): s for s in subs}, []
+    with progress(len(subs)) as bar:
+        def on_result(result):
+            sub = by_key[(result["student"], result["assignment"])]
+            _merge(root, sub, result, manual)
+            bar.done(bool(sub.problems))
+
+        run_units(todo, payload, workers=jobs, client=client, on_result=on_result)
+    for sub in manual:  # feedback with the manual grades that only this gradebook has
+        _nbgrader(root, "generate_feedback", sub.assignment, "--student", sub.student,
+                  "--force", timeout=timeout)
+    code, log = _nbgrader(root, "export", timeout=timeout)
+    if code != 0:
+        print(f"nbgrader export failed:\n{log[-2000:]}", file=out)
+    print(summary(subs), file=out)
+    flagged = [s for s in subs if s.problems]
+    if flagged:
+        print(f"\n{len(flagged)} submission(s) need a person:", file=out)
+        for sub in flagged:
+            for problem in sub.problems:
+                print(f"  {sub.student}  {sub.assignment}  {problem}", file=out)
+    return subs
+
+
+def main(argv=None):
+    """``python -m course_grader grade [--jobs N] [ASSIGNMENT ...]``.
+
+    Returns
+    -------
+    int
+        0 when every submission was graded cleanly, 1 when some need a person, 2 when grading
+        could not start (no sandbox, no scheduler).
+    """
+    import argparse
+
+    from .pool import SCHEDULER_ENV, SchedulerUnreachable, connect
+
+    parser = argparse.ArgumentParser(prog="python -m course_grader grade")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="submissions graded at once (default: the number of cores)")
+    parser.add_argument("assignments", nargs="*")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    root = Path(os.environ.get("COURSE_ROOT", os.getcwd()))
+    try:
+        client = connect(os.environ[SCHEDULER_ENV]) if os.environ.get(SCHEDULER_ENV) else None
+        subs = grade_all(root, assignments=args.assignments or None, jobs=args.jobs,
+                         client=client)
+    except (SandboxUnavailable, SchedulerUnreachable) as err:
+        print(f"make grade: {err}", file=sys.stderr)
+        return 2
+    if client is not None:
+        client.close()
+    return 1 if any(s.problems for s in subs) else 0

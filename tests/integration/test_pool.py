@@ -1,0 +1,155 @@
+"""`make grade` at class scale: JOBS=1, JOBS=2 and a real Dask cluster give the same grades.
+
+One temporary course (01 and 03, a solution, a blank and a wrong submission of each) is graded
+four times: with one worker, with two, with two workers of which one dies in the middle, and on
+a Dask scheduler with two workers started on 127.0.0.1 (one of them dies in the middle). Every
+run must give the same score to every submission, reach 100% on its progress bar and print a
+summary that matches the gradebook. Needs bubblewrap (the sandbox).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from course_demo import hand_in, make_course, submission
+
+from course_grader.batch.unit import KILL_HOOK
+
+ROOT = Path(__file__).resolve().parents[2]
+FOLDERS = ("01_perceptron", "03_architectures_params")
+pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
+                                reason="bubblewrap not installed: apt-get install bubblewrap")
+
+
+def _env(**extra):
+    return dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+                COURSE_QUICK="1", **extra)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = make_course(tmp_path_factory.mktemp("parallel") / "course", ROOT, FOLDERS)
+    for folder in FOLDERS:
+        for student in ("solution", "blank", "wrong"):
+            hand_in(root, student, folder, submission(root, folder, student))
+    return root
+
+
+def _grade(course, *args, env=None, timeout=900):
+    """Grade the class afresh; return (scores, stdout, stderr, seconds)."""
+    for name in ("autograded", "feedback", "gradebook.db", "grades.csv", "build"):
+        path = course / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
+                   cwd=course, env=_env(), check=True, capture_output=True)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "course_grader", "grade", *args],
+                          cwd=course, env=env or _env(), capture_output=True, text=True,
+                          timeout=timeout)
+    seconds = time.perf_counter() - start
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {(s.student.id, s.assignment.name): s.score
+                  for a in FOLDERS for s in gb.assignment_submissions(a)}
+    return scores, proc.stdout, proc.stderr, seconds
+
+
+def _check_run(scores, out, err, label):
+    assert len(scores) == 6, f"{label}: graded {sorted(scores)}\n{out}\n{err[-3000:]}"
+    for (student, folder), score in scores.items():
+        if student != "solution":
+            assert score == 0, f"{label}: {student}/{folder} scored {score}"
+        else:
+            assert score > 0, f"{label}: the solution of {folder} scored {score}"
+    assert "grading: 100%" in err and "6/6" in err, f"{label}: no 100% progress:\n{err[-2000:]}"
+    for folder in FOLDERS:  # the summary table agrees with the gradebook
+        row = re.search(rf"^{folder}\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$", out, re.M)
+        assert row, f"{label}: no summary row for {folder}:\n{out}"
+        mean = sum(v for (_, f), v in scores.items() if f == folder) / 3
+        assert int(row.group(1)) == 3 and float(row.group(3)) == pytest.approx(mean, abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def serial(course):
+    scores, out, err, seconds = _grade(course, "--jobs", "1")
+    _check_run(scores, out, err, "JOBS=1")
+    return scores
+
+
+def test_two_workers_give_the_same_grades(course, serial):
+    scores, out, err, _ = _grade(course, "--jobs", "2")
+    _check_run(scores, out, err, "JOBS=2")
+    assert scores == serial
+
+
+def test_a_worker_killed_mid_batch_loses_no_submission(course, serial, tmp_path):
+    hook = tmp_path / "killed-once"
+    scores, out, err, _ = _grade(course, "--jobs", "2", env=_env(**{KILL_HOOK: str(hook)}))
+    assert hook.exists(), "the fault was never injected"
+    _check_run(scores, out, err, "JOBS=2 with a killed worker")
+    assert scores == serial
+
+
+def _start(args, env, log):
+    return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def _stop(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def test_dask_cluster_gives_the_same_grades(course, serial, tmp_path):
+    dask = Path(sys.executable).parent / "dask"
+    sched_file = tmp_path / "scheduler.json"
+    hook = tmp_path / "killed-once"
+    log = open(tmp_path / "dask.log", "w")
+    procs = [_start([str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                     "--no-dashboard", "--scheduler-file", str(sched_file)], _env(), log)]
+    try:
+        for _ in range(300):
+            if sched_file.exists():
+                break
+            time.sleep(0.1)
+        address = json.loads(sched_file.read_text())["address"]
+        for i in range(2):  # the first worker dies at its first unit
+            env = _env(**({KILL_HOOK: str(hook)} if i == 0 else {}))
+            procs.append(_start([str(dask), "worker", address, "--nthreads", "1",
+                                 "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                                env, log))
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        scores, out, err, _ = _grade(course, env=_env(COURSE_DASK_SCHEDULER=address))
+        _check_run(scores, out, err, "Dask")
+        assert scores == serial
+        assert hook.exists() and procs[1].poll() is not None, "no worker died mid-batch"
+    finally:
+        for proc in procs:
+            _stop(proc)
+        log.close()
+
+
+def test_an_unreachable_scheduler_fails_fast_and_writes_nothing(course):
+    db = course / "gradebook.db"
+    before = db.read_bytes() if db.exists() else None
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "course_grader", "grade"], cwd=course,
+                          env=_env(COURSE_DASK_SCHEDULER="tcp://127.0.0.1:9"),
+                          capture_output=True, text=True, timeout=60)
+    assert time.perf_counter() - start < 10, "the error took 10 s or more"
+    assert proc.returncode == 2 and "did not answer" in proc.stderr, proc.stderr
+    assert (db.read_bytes() if db.exists() else None) == before
