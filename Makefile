@@ -15,7 +15,7 @@ LAB_ARGS ?=
 # As root (containers, CI), JupyterLab refuses to start without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test lint data bench release publish grade strip clean hub
+.PHONY: setup lab test test-fast lint data bench release publish grade strip clean hub
 
 setup: $(STAMP)
 
@@ -44,6 +44,11 @@ data: setup
 test: setup data
 	$(BIN)/ruff check .
 	COURSE_QUICK=1 $(PY) -m pytest -rs --durations=15
+
+## test-fast: the quick loop: lint, unit tests and doctests, no integration test (marked slow)
+test-fast: setup data
+	$(BIN)/ruff check .
+	COURSE_QUICK=1 $(PY) -m pytest -rs -m "not slow" --durations=10
 
 ## bench: time the NumPy kernels against the loop references and PyTorch (when installed)
 bench: setup

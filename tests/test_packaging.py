@@ -21,7 +21,10 @@ def _split(requirement):
 
 def _pip_requirements():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    # dev names the grader extra as course-lib[grader]: its packages are dev's too
+    reqs = project["dependencies"] + extras["grader"] + [
+        r for r in extras["dev"] if not r.startswith(project["name"] + "[")]
     return dict(_split(r) for r in reqs), project["requires-python"]
 
 
