@@ -11,9 +11,9 @@ import pytest
 import course_lib
 from course_grader import sandbox as sandbox_module
 from course_grader.sandbox import (
-    PROBE_MODULES,
     INSIDE_MNIST,
     INSIDE_WORK,
+    PROBE_MODULES,
     Sandbox,
     SandboxUnavailable,
     require_sandbox,

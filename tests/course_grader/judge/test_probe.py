@@ -2,15 +2,14 @@
 course_lib raises "write it yourself" in their bodies, so no import, alias, reload, re-import,
 execution of the module's file or garbage-collector search brings one back."""
 
+import ast
 import shutil
 
 import pytest
 
-import ast
-
 from course_grader.judge.notebook import run_spec
-from course_grader.library_copy import switch_off_source, write_library_copy
 from course_grader.judge.remote import RemoteStudent
+from course_grader.library_copy import switch_off_source, write_library_copy
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
                                 reason="bubblewrap not installed: apt-get install bubblewrap")
@@ -103,6 +102,7 @@ def test_the_copy_switches_off_only_the_names_given(tmp_path):
     losses = (copy / "losses.py").read_text()
     assert "softmax from course_lib is switched off" in losses
     assert "def one_hot" in losses and "one_hot from" not in losses
-    assert "Sequential from course_lib is switched off" in (copy / "nn" / "sequential.py").read_text()
+    sequential = (copy / "nn" / "sequential.py").read_text()
+    assert "Sequential from course_lib is switched off" in sequential
     with pytest.raises(ValueError, match="not a course_lib name"):
         write_library_copy(tmp_path / "other", ["numpy.exp"])
