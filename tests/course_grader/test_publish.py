@@ -6,6 +6,7 @@ the test's own, line by line against :func:`solution_lines` and :func:`hidden_te
 every source notebook; it does not reuse publish's scanner.
 """
 
+import ast
 import io
 import json
 import os
@@ -277,3 +278,39 @@ def test_make_publish_needs_dest():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0
     assert "DEST" in proc.stderr and "make publish DEST=" in proc.stderr, proc.stderr
+
+
+# what students never receive, and what course_lib must work without
+INSTRUCTOR_PACKAGES = ("course_grader", "nbgrader", "nbconvert", "distributed", "tqdm", "scipy",
+                       "pytest", "nbval", "hypothesis", "jupyterlab")
+BLOCKER = """
+import importlib.abc, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {blocked!r}:
+            raise ImportError('blocked in this test: ' + name)
+sys.meta_path.insert(0, Block())
+import pkgutil, course_lib
+for info in pkgutil.walk_packages(course_lib.__path__, 'course_lib.'):
+    if not info.name.endswith('__main__'):
+        __import__(info.name)
+print('imported', len(sys.modules))
+"""
+
+
+def test_the_published_course_lib_imports_without_the_instructors_packages(published):
+    assert not (published / "course_grader").exists()
+    for path in (published / "course_lib").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.split(".")[0] in INSTRUCTOR_PACKAGES for n in names), (path, names)
+            if isinstance(node, ast.FunctionDef):  # nothing that hands out a variant's answers
+                assert node.name not in ("expected", "answer_functions"), (path, node.name)
+    proc = subprocess.run([sys.executable, "-c", BLOCKER.format(blocked=INSTRUCTOR_PACKAGES)],
+                          cwd=published, env=dict(os.environ, PYTHONPATH=str(published),
+                                                  MPLBACKEND="Agg"),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("imported")
