@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from course_grader import variants as grader_variants
 from course_grader.cells import (
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -75,9 +76,10 @@ def _copied_answers(student, gate_weights):
     theirs = Variant(FIRST, student)
     mine = Variant(FIRST, "copier")
     for exercise in ("truth_table", "gate"):  # the copy must be wrong for the copier
-        assert theirs.expected(exercise) != mine.expected(exercise), exercise
-    weights = gate_weights(theirs.expected("gate")["gate_table"])
-    tables = theirs.expected("truth_table")
+        assert (grader_variants.expected(theirs, exercise)
+                != grader_variants.expected(mine, exercise)), exercise
+    weights = gate_weights(grader_variants.expected(theirs, "gate")["gate_table"])
+    tables = grader_variants.expected(theirs, "truth_table")
     return {"truth_table_h": f"truth_table_h = {tables['truth_table_h']!r}\n"
                              f"step_table_h = {tables['step_table_h']!r}\n",
             "gate_weights": f"gate_weights = {weights!r}\n"}
