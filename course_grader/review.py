@@ -17,8 +17,9 @@ What is flagged:
 - a use of a name the notebook teaches (``softmax`` in 02) that the answers do not define
   themselves, a private attribute (``V._exercises``) and the doors into a function's or a
   module's insides (``f.__globals__``, ``__code__``, ``__dict__``; not ``__name__``);
-- a function whose body is, up to names and docstrings, the body of a course_lib function
-  (pasted source): renaming and reformatting are caught, rewriting the logic is not.
+- a function whose body is, up to names, strings and docstrings, the body of a course_lib
+  function (pasted source): renaming, rewording and reformatting are caught, rewriting the
+  logic is not.
 """
 
 import ast
@@ -55,28 +56,35 @@ def _bound_names(trees):
     return bound
 
 
-def _normalized(function):
-    """A function's body as text, with its docstring dropped and every name numbered in order
-    of appearance, so that renaming does not hide a copy."""
+def _fingerprint(function):
+    """A function's body as a string of node kinds, with its docstring dropped, every name
+    numbered in order of appearance and every string just "str", so that renaming and
+    rewording do not hide a copy; None for a body
+    too short to tell a copy from everyone's code. The tree is only read."""
     body = list(function.body)
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         body = body[1:]
-    if sum(isinstance(n, ast.stmt) for stmt in body for n in ast.walk(stmt)) < _MIN_STATEMENTS:
+    nodes = [node for stmt in body for node in ast.walk(stmt)]
+    if sum(isinstance(node, ast.stmt) for node in nodes) < _MIN_STATEMENTS:
         return None
     numbers = {}
-    module = ast.Module(body=body, type_ignores=[])
-    for node in ast.walk(module):
-        for field in ("id", "arg"):
-            if isinstance(node, (ast.Name, ast.arg)) and hasattr(node, field):
-                setattr(node, field, "n%d" % numbers.setdefault(getattr(node, field),
-                                                                len(numbers)))
-    return ast.dump(module, annotate_fields=False)
+    words = []
+    for node in nodes:
+        name = getattr(node, "id", None) or getattr(node, "arg", None) \
+            if isinstance(node, (ast.Name, ast.arg)) else None
+        if name is not None:
+            words.append("n%d" % numbers.setdefault(name, len(numbers)))
+        elif isinstance(node, ast.Constant):  # a message reworded is still a copy
+            words.append("str" if isinstance(node.value, str) else repr(node.value))
+        else:
+            words.append(type(node).__name__ + ":" + str(getattr(node, "attr", "")))
+    return " ".join(words)
 
 
 @functools.lru_cache(maxsize=1)
 def _library_bodies():
-    """``{normalized body: "course_lib.module.function"}`` of every course_lib function."""
+    """``{fingerprint: "course_lib.module.function"}`` of every course_lib function."""
     package = Path(course_lib.__file__).resolve().parent
     bodies = {}
     for path in sorted(package.rglob("*.py")):
@@ -84,7 +92,7 @@ def _library_bodies():
         module = ".".join(("course_lib", *path.relative_to(package).with_suffix("").parts))
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                key = _normalized(node)
+                key = _fingerprint(node)
                 if key is not None:
                     bodies.setdefault(key, f"{module}.{node.name}")
     return bodies
@@ -114,7 +122,7 @@ def _cell_reasons(k, tree, taught_short, bound):
             elif node.attr in WHOLE_OPERATIONS:
                 reasons.append(f"{where} uses {node.attr}")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            copy = _library_bodies().get(_normalized(node))
+            copy = _library_bodies().get(_fingerprint(node))
             if copy is not None:
                 reasons.append(f"{where}: {node.name} has the body of {copy} (pasted source?)")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
