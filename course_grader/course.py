@@ -82,16 +82,28 @@ def source_notebook_path(config, resources):
     return Path(folder) / f"{info['notebook']}.ipynb"
 
 
-def cell_timeout(settings, default):
+def cell_timeout(settings, default, environ=None):
     """Seconds each cell (and each request of the judge) may take: ``COURSE_CELL_TIMEOUT``
     when set, else the source notebook's ``metadata.course.cell_timeout``, else ``default``.
 
+    Parameters
+    ----------
+    settings : dict
+        The source notebook's ``metadata.course``.
+    default : int
+        nbgrader's ``Execute.timeout``.
+    environ : mapping, optional
+        Where ``COURSE_CELL_TIMEOUT`` is looked up (default: the process's environment).
+
     Examples
     --------
-    >>> cell_timeout({"cell_timeout": 250}, 30) if "COURSE_CELL_TIMEOUT" not in os.environ else 250
-    250
+    >>> cell_timeout({"cell_timeout": 250}, 30, environ={}), cell_timeout({}, 30, environ={})
+    (250, 30)
+    >>> cell_timeout({"cell_timeout": 250}, 30, environ={"COURSE_CELL_TIMEOUT": "5"})
+    5
     """
-    value = os.environ.get("COURSE_CELL_TIMEOUT") or settings.get("cell_timeout") or default
+    environ = os.environ if environ is None else environ
+    value = environ.get("COURSE_CELL_TIMEOUT") or settings.get("cell_timeout") or default
     return int(value)
 
 

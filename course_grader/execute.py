@@ -65,7 +65,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         env = kw.get("env")
         if env is not None:
             env.pop("JPY_PARENT_PID", None)  # else ipykernel exits in the new PID namespace
-            if self.student_id is not None:  # without a sandbox (COURSE_SANDBOX=off) too
+            if self.sandbox is None and self.student_id is not None:  # COURSE_SANDBOX=off
                 env["COURSE_STUDENT"] = str(self.student_id)
         if self.sandbox is not None:  # the kernel's own banner is not the grader's log
             kw["stdout"] = kw["stderr"] = subprocess.DEVNULL

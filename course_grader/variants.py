@@ -7,7 +7,7 @@ The statements, numbers and instant checks are the student's side
 
 from course_lib.checking.variants import EXERCISES, Variant, seed_of
 
-__all__ = ["expected", "answer_functions", "main"]
+__all__ = ["expected", "answer_functions", "own_variants", "main"]
 
 
 def expected(variant, exercise):
@@ -31,6 +31,21 @@ def answer_functions():
     a notebook's taught functions, in the sandbox's copy of course_lib."""
     return sorted({f"{ex.answers.__module__}.{ex.answers.__name__}"
                    for exercises in EXERCISES.values() for ex in exercises.values()})
+
+
+def own_variants(namespace, student):
+    """Give every :class:`~course_lib.checking.variants.Variant` bound in ``namespace`` the
+    numbers of ``student`` (the setup cells drew them from the process's environment).
+
+    Examples
+    --------
+    >>> ns = {"V": Variant("01_perceptron")}
+    >>> own_variants(ns, "ada"); ns["V"].student
+    'ada'
+    """
+    for name, value in list(namespace.items()):
+        if isinstance(value, Variant):
+            namespace[name] = Variant(value.assignment, student)
 
 
 def main(argv):

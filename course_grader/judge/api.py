@@ -11,7 +11,7 @@ A grade cell's hidden region is a *judge specification*: a function decorated wi
         assert counts == [10, 20, 30], "At least one count is wrong."
 
 ``student.value(name)``, ``student.call(name, *args, **kwargs)`` and ``student.eval(expr)``
-return plain data (:mod:`.plain`); an exception the student's code raised is raised again
+return plain data (:mod:`.wire`); an exception the student's code raised is raised again
 as the same built-in type with the same message (:class:`StudentError` for other types), and a
 blank answer raises :class:`NotAnswered`. ``judge_rng`` is a generator seeded afresh at each
 grading, for inputs that nobody knows in advance.

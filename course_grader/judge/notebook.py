@@ -15,9 +15,8 @@ import sys
 
 from ..cells import BEGIN_HIDDEN, END_HIDDEN, cell_source, nbgrader_meta, split_regions
 from ..review import review_reasons
-from ..variants import answer_functions
+from ..variants import answer_functions, own_variants
 from .api import JudgeTimeout, NotAnswered, StudentError, recording
-from .probe import own_variants
 from .remote import RemoteStudent
 
 __all__ = ["Verdict", "run_spec", "setup_cells", "hidden_specs", "answer_cells",

@@ -26,26 +26,10 @@ import os
 import sys
 import traceback
 
-from course_lib.checking.variants import Variant
-
+from ..variants import own_variants
 from .api import answer_request
 
-__all__ = ["main", "own_variants"]
-
-
-def own_variants(namespace, student):
-    """Give every :class:`~course_lib.checking.variants.Variant` bound in ``namespace`` the
-    numbers of ``student`` (the setup cells drew them from the process's environment).
-
-    Examples
-    --------
-    >>> ns = {"V": Variant("01_perceptron")}
-    >>> own_variants(ns, "ada"); ns["V"].student
-    'ada'
-    """
-    for name, value in list(namespace.items()):
-        if isinstance(value, Variant):
-            namespace[name] = Variant(value.assignment, student)
+__all__ = ["main"]
 
 
 def _send(out, message):

@@ -53,8 +53,7 @@ class RemoteStudent(Student):
         if not sandbox_enabled():  # COURSE_SANDBOX=off, for debugging: nothing is switched off
             self.sandbox = None
         else:
-            self.sandbox = Sandbox(switched_off=self.switched_off, student_id=self.student_id,
-                                   probe=True)
+            self.sandbox = Sandbox(switched_off=self.switched_off, probe=True)
         argv = self.sandbox.argv(cmd) if self.sandbox else cmd
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, pass_fds=(req_r, rep_w),

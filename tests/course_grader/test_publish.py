@@ -299,13 +299,10 @@ print('imported', len(sys.modules))
 
 
 def test_the_published_course_lib_imports_without_the_instructors_packages(published):
+    # (what course_lib's modules import is tests/test_floors.py's; here: what ships, and runs)
     assert not (published / "course_grader").exists()
     for path in (published / "course_lib").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            assert not any(n.split(".")[0] in INSTRUCTOR_PACKAGES for n in names), (path, names)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef):  # nothing that hands out a variant's answers
                 assert node.name not in ("expected", "answer_functions"), (path, node.name)
     proc = subprocess.run([sys.executable, "-c", BLOCKER.format(blocked=INSTRUCTOR_PACKAGES)],
