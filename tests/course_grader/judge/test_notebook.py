@@ -15,7 +15,9 @@ answer cells:
 COURSE_QUICK=1, so the lab trains on its small subset.
 """
 
+import contextlib
 import copy
+import io
 import json
 import os
 import shutil
@@ -26,7 +28,14 @@ from pathlib import Path
 import pytest
 
 from course_grader.cells import is_grade_cell, is_solution_cell, wrong_answer_source
-from course_grader.judge.notebook import judge_notebook
+from course_grader.judge.api import LocalStudent
+from course_grader.judge.notebook import (
+    answer_cells,
+    hidden_specs,
+    judge_notebook,
+    run_spec,
+    setup_cells,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 FOLDERS = sorted(p.name for p in (ROOT / "notebooks").glob("*/") if any(p.glob("*.ipynb")))
@@ -98,8 +107,8 @@ CHEATS = [
      "    from course_lib import pool_output_size\n"
      "    return (pool_output_size(shape[0], f, stride), pool_output_size(shape[1], f, stride),\n"
      "            shape[2])\n"),
-    # the same answers through the library's other routes: a helper that only the taught
-    # function uses (switched off with it), or the other public code that computes it
+    # the same answers through the library's other routes: a helper of the taught function,
+    # or other public code that computes it (flagged for a person: see course_grader.review)
     ("02_activations_softmax", "softmax_stable",
      "def softmax(z):\n"
      "    from course_lib.activations import activation_forward\n"
@@ -195,6 +204,18 @@ def _autograded(nb):
             and not c["metadata"]["nbgrader"].get("solution")]
 
 
+def _judge_in_process(source_nb, submission_nb):
+    """The verdicts with nothing switched off: setup and answers run in this process, and the
+    specs ask a LocalStudent of their names (what the notebook's own kernel does)."""
+    namespace = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for source in setup_cells(source_nb) + answer_cells(submission_nb):
+            exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102 (the course's)
+    student = LocalStudent(namespace)
+    return {gid: run_spec(spec, namespace, student)
+            for gid, spec in hidden_specs(source_nb).items()}
+
+
 def _judge(source_nb, submission_nb, flags=None):
     """The verdicts; the review's flags go into ``flags`` (a list), or must be none."""
     verdicts, problems = judge_notebook(source_nb, submission_nb, timeout=TIMEOUT)
@@ -283,9 +304,7 @@ def test_calling_the_taught_function_fails_the_exercise(folder, solution_id, ans
     graded = _graded_by(source, solution_id)
     assert graded, f"no grade cell after {solution_id}"
 
-    open_source = copy.deepcopy(source)  # nothing switched off: the cheat is a right answer
-    open_source["metadata"]["course"]["taught"] = []
-    verdicts = _judge(open_source, cheat, flags=[])
+    verdicts = _judge_in_process(source, cheat)  # nothing switched off: a right answer
     assert all(v.passed for v in verdicts.values()), (
         f"the cheat should pass with nothing switched off: {verdicts}")
 
