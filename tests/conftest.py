@@ -1,7 +1,13 @@
 """Shared fixtures: a seeded random generator, a classifier's predictions on random digits,
-an IDX file built by hand, a layer's gradient check, and matplotlib's non-interactive backend."""
+an IDX file built by hand, a layer's gradient check, matplotlib's non-interactive backend, and
+one released course per session that every test needing one copies."""
 
+import os
+import shutil
 import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -10,6 +16,9 @@ import pytest
 from course_lib.gradient_check import numerical_gradient, rel_error
 
 matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.log")
 
 
 @pytest.fixture
@@ -84,3 +93,37 @@ def gate_weights():
     """The function ``gate_weights(table)``: weights of a perceptron that computes a 2-input
     truth table (a search over small integers: the tests' reference, not the course's)."""
     return _gate_weights
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory):
+    """A course whose every assignment is released: ``notebooks/``, ``nbgrader_config.py``,
+    ``release/`` and the gradebook, made by ``nbgrader generate_assignment`` once per session.
+    Shared: a test that hands in, grades or publishes works on a copy
+    (:func:`copy_released_course`)."""
+    root = tmp_path_factory.mktemp("released") / "course"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    for folder in sorted((ROOT / "notebooks").iterdir()):
+        if any(folder.glob("*.ipynb")):
+            shutil.copytree(folder, root / "notebooks" / folder.name, ignore=_IGNORE)
+    env = dict(os.environ)
+    # nbgrader runs `alembic` (the gradebook's migrations) from PATH: put the venv first
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*",
+                           "--force"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return root
+
+
+@pytest.fixture(scope="session")
+def copy_released_course(released_course):
+    """The function ``copy_released_course(dest)``: a copy of :func:`released_course` at
+    ``dest`` (modification times kept, so the release stays current), to hand in and grade."""
+
+    def copy(dest):
+        shutil.copytree(released_course, dest, ignore=_IGNORE)
+        return Path(dest)
+
+    return copy

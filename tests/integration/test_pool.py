@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from course_demo import hand_in, make_course, submission
+from course_demo import hand_in, submission
 
 from course_grader.batch.unit import KILL_HOOK
 
@@ -34,8 +34,8 @@ def _env(**extra):
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("parallel") / "course", ROOT, FOLDERS)
+def course(tmp_path_factory, copy_released_course):
+    root = copy_released_course(tmp_path_factory.mktemp("parallel") / "course")
     for folder in FOLDERS:
         for student in ("solution", "blank", "wrong"):
             hand_in(root, student, folder, submission(root, folder, student))
