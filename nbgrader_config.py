@@ -83,3 +83,8 @@ c.GenerateFeedback.preprocessors = [
     "course_grader.feedback.RefuseHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# `nbgrader collect` on a shared exchange: refuse a folder in inbound/ named after a classmate
+# (its owner is not that student) or that is a link, never follow a link inside, skip pipes and
+# devices, cap files and submissions, skip names that do not parse (course_grader.exchange).
+c.ExchangeFactory.collect = "course_grader.exchange.SafeCollect"
