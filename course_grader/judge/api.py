@@ -27,7 +27,10 @@ Where it runs:
   process, inside :func:`recording`, against a :class:`~.remote.RemoteStudent`: the answer
   cells run again in a fresh sandboxed :mod:`.probe` process, whose copy of course_lib has the
   notebook's taught functions replaced by "write it yourself". The verdict becomes the grade
-  cell's output, from which nbgrader's SaveAutoGrades takes the points.
+  cell's output, from which nbgrader's SaveAutoGrades takes the points. There a name that the
+  setup cells bound (a harness helper such as ``describe_figure``, a constant such as
+  ``RUN_DATA``) and the built-ins of an expression are the ones of before the answer cells ran
+  (:func:`harness_snapshot`): an answer that rebinds them changes nothing a spec asks.
 
 A hidden region starts with ``from course_grader.judge import expected, judge, judge_rng``.
 """
@@ -42,8 +45,9 @@ import numpy as np
 
 from .wire import Opaque, from_plain, to_plain
 
-__all__ = ["judge", "judge_rng", "recording", "answer_request", "NotAnswered", "StudentError",
-           "JudgeTimeout", "Opaque", "Student", "LocalStudent", "reraise"]
+__all__ = ["judge", "judge_rng", "recording", "answer_request", "harness_snapshot",
+           "NotAnswered", "StudentError", "JudgeTimeout", "Opaque", "Student", "LocalStudent",
+           "reraise"]
 
 # a generator seeded afresh in every grading process, for inputs nobody knows in advance
 judge_rng = np.random.default_rng()
@@ -184,8 +188,48 @@ def recording():
         _recorded.reset(token)
 
 
-def answer_request(request, namespace):
-    """Answer one request of a spec from the names of the student's answers.
+def harness_snapshot(namespace):
+    """The harness as the setup cells left it, to be taken before any answer cell runs.
+
+    Parameters
+    ----------
+    namespace : dict
+        The names the setup cells bound (their imports, helpers and constants).
+
+    Returns
+    -------
+    dict
+        A copy of ``namespace`` whose ``__builtins__`` is a copy of the built-ins' dict: an
+        answer cell that later rebinds a name in ``namespace`` or patches ``builtins.len``
+        changes neither. The objects themselves are shared, not copied (see
+        :func:`answer_request`).
+
+    Examples
+    --------
+    >>> ns = {"LIMIT": 3}
+    >>> harness = harness_snapshot(ns)
+    >>> ns["LIMIT"] = 99
+    >>> harness["LIMIT"], harness["__builtins__"]["len"] is len
+    (3, True)
+    """
+    harness = dict(namespace)
+    harness["__builtins__"] = dict(vars(builtins))
+    return harness
+
+
+def _expression_globals(namespace, harness):
+    """The globals of a spec's expression: the student's names, then the harness over them; a
+    student's name that hides a built-in (``len = ...``) is left out."""
+    if harness is None:
+        return namespace
+    builtin_names = harness.get("__builtins__", vars(builtins))
+    names = {k: v for k, v in namespace.items() if k not in builtin_names}
+    names.update(harness)
+    return names
+
+
+def answer_request(request, namespace, harness=None):
+    """Answer one request of a spec from the harness and the names of the student's answers.
 
     Parameters
     ----------
@@ -193,25 +237,45 @@ def answer_request(request, namespace):
         ``{"op": "value", "name": ...}``, ``{"op": "call", "name": ..., "args": [...],
         "kwargs": {...}}`` (arguments as plain data) or ``{"op": "eval", "expr": ...}``.
     namespace : dict
-        The answers' names.
+        The names of the setup and answer cells, as the answers left them.
+    harness : dict, optional
+        :func:`harness_snapshot` of the setup cells' names, taken before any answer cell ran
+        (the probe's). A name it holds is taken from it, never from ``namespace``, for
+        ``value``, ``call`` and the names an ``eval`` expression resolves, whose built-ins are
+        the snapshot's too; ``namespace`` answers only the student's own names. An object the
+        setup bound is still the same object: an answer can change it in place (an attribute
+        of a module, a function's ``__code__``), which :mod:`course_grader.review` flags where
+        it can. None (a notebook's own kernel): every name from ``namespace``.
 
     Returns
     -------
     dict
         ``{"ok": plain data}``, or ``{"raised": {"type": ..., "message": ...}}`` for a name
         that is not a function. An exception of the student's code propagates.
+
+    Examples
+    --------
+    >>> harness = {"LIMIT": 3}
+    >>> answers = {"LIMIT": 99, "mine": 7, "len": lambda obj: 42}
+    >>> answer_request({"op": "eval", "expr": "[LIMIT, mine, len('ab')]"}, answers, harness)
+    {'ok': [3, 7, 2]}
+    >>> answer_request({"op": "value", "name": "LIMIT"}, answers, harness)
+    {'ok': 3}
     """
     op = request.get("op")
+    if op in ("value", "call"):
+        name = request["name"]
+        found = harness[name] if harness is not None and name in harness else namespace.get(name)
     if op == "value":
-        return {"ok": to_plain(namespace.get(request["name"]))}
+        return {"ok": to_plain(found)}
     if op == "call":
-        fn = namespace.get(request["name"])
-        if not callable(fn):
+        if not callable(found):
             return {"raised": {"type": "NameError",
                                "message": f"{request['name']} is not defined as a function"}}
         args = [from_plain(a) for a in request.get("args", [])]
         kwargs = {k: from_plain(v) for k, v in request.get("kwargs", {}).items()}
-        return {"ok": to_plain(fn(*args, **kwargs))}
+        return {"ok": to_plain(found(*args, **kwargs))}
     if op == "eval":
-        return {"ok": to_plain(eval(request["expr"], namespace))}  # noqa: S307 (sandboxed)
+        expr_globals = _expression_globals(namespace, harness)
+        return {"ok": to_plain(eval(request["expr"], expr_globals))}  # noqa: S307 (sandboxed)
     return {"raised": {"type": "ValueError", "message": f"unknown request {op!r}"}}

@@ -9,11 +9,15 @@ command line), one JSON line per message:
    answer cells, the cells to skip (one that hung or killed an earlier probe) and the student
    id whose variant the answers were written for;
 2. the probe runs the setup cells (one that calls a taught function, now switched off,
-   stops there and the next runs), gives every variant the student's id, runs each answer
-   cell (reporting ``{"cell": k}`` before each, so the grader knows which cell hung), and says
-   ``{"ready": true, "errors": [...]}``;
+   stops there and the next runs), gives every variant the student's id, takes a snapshot of
+   the harness (:func:`~.api.harness_snapshot`: the names the setup cells bound, and the
+   built-ins), runs each answer cell in the same namespace (reporting ``{"cell": k}`` before
+   each, so the grader knows which cell hung), and says ``{"ready": true, "errors": [...]}``;
 3. then it answers requests (:func:`~.api.answer_request`) with ``{"ok": plain data}`` or
-   ``{"raised": {"type": ..., "message": ...}}``.
+   ``{"raised": {"type": ..., "message": ...}}``: a name the setup cells bound comes from the
+   snapshot, so an answer that rebinds a harness helper (notebook 07's ``describe_figure``)
+   or a constant the judge reads (``RUN_DATA``) changes nothing; the answers' namespace is
+   asked only for the student's own names (``run_network``, ``model_4``).
 
 It decides nothing: the grader compares what it returns with the reference. The course_lib it
 imports is the sandbox's own copy, in which the notebook's taught functions already raise
@@ -27,7 +31,7 @@ import sys
 import traceback
 
 from ..variants import own_variants
-from .api import answer_request
+from .api import answer_request, harness_snapshot
 
 __all__ = ["main"]
 
@@ -54,6 +58,7 @@ def main():
         except Exception:  # noqa: S110 (the names it bound before the call are kept)
             pass
         own_variants(namespace, init.get("student"))  # before a later setup cell reads V
+    harness = harness_snapshot(namespace)  # before any answer cell can rebind a name
     errors = []
     for k, source in enumerate(init["answers"]):
         _send(out, {"cell": k})
@@ -67,7 +72,7 @@ def main():
     _send(out, {"ready": True, "errors": errors})
     for line in requests:
         try:
-            reply = answer_request(json.loads(line), namespace)
+            reply = answer_request(json.loads(line), namespace, harness)
         except BaseException as err:
             reply = _raised(err)
             if not isinstance(err, Exception):

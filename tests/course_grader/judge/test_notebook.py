@@ -11,6 +11,8 @@ answer cells:
 - an answer that imports the function it should write from course_lib (the notebook's
   ``metadata.course.taught``) fails that exercise ("switched off"), although it passes with
   nothing switched off.
+- answers that do nothing but rebind notebook 07's harness helpers (``probe_run_network``,
+  ``describe_figure``, imported by its setup cell) score nothing.
 
 COURSE_QUICK=1, so the lab trains on its small subset.
 """
@@ -303,3 +305,38 @@ def test_calling_the_taught_function_fails_the_exercise(folder, solution_id, ans
     # a part that never needs the taught function (layer_forward's own ValueError) may pass
     assert all("switched off" in message for message in failed.values()), failed
 
+
+# notebook 07: answers that do nothing and rebind the harness helpers that the setup cell
+# imported (the judges evaluate "probe_run_network(run_network, RUN_DATA, case)" and
+# "describe_figure(plot_losses(hist))" in the student's process) to say what the judge wants
+HARNESS_FORGERY = {
+    "run_network":
+        "def run_network(data, model, epochs=20, batch=256):\n"
+        "    return None\n\n\n"
+        "def probe_run_network(run_network, data, case, epochs=2, batch=100, seed=1):\n"
+        "    return {'error': None, 'tuple': True, 'same_model': True,\n"
+        "            'history': None if case == 'before' else epochs, 'batch_size': batch,\n"
+        "            'printed': ' KeyboardInterrupt'}\n",
+    "plot_losses":
+        "def plot_losses(hist):\n"
+        "    return hist\n\n\n"
+        "def describe_figure(hist):\n"
+        "    epochs = list(range(1, len(hist['loss']) + 1))\n"
+        "    return {'kind': 'Figure', 'lines': [['training', epochs, hist['loss']],\n"
+        "                                        ['test', epochs, hist['val_loss']]],\n"
+        "            'xlabel': 'epoch', 'ylabel': 'loss', 'title': '', 'legend': True}\n",
+}
+
+
+def test_rebinding_the_labs_harness_scores_nothing():
+    source = _source_nb("07_mnist_lab")
+    forged = copy.deepcopy(source)
+    for cell in forged["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if cell["cell_type"] == "code" and is_solution_cell(cell):
+            cell["source"] = HARNESS_FORGERY.get(grade_id, "")
+    verdicts = _judge(source, forged)
+    passed = sorted(gid for gid, v in verdicts.items() if v.passed)
+    assert not passed, f"answers that only rebind the harness pass {passed}"
+    assert "Return the pair (model, history)" in verdicts["run_network_test"].message
+    assert "got a dict" in verdicts["plot_losses_test"].message

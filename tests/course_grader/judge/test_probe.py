@@ -1,6 +1,7 @@
 """The judge's probe meets the taught functions switched off for good: the sandbox's copy of
 course_lib raises "write it yourself" in their bodies, so no import, alias, reload, re-import,
-execution of the module's file or garbage-collector search brings one back."""
+execution of the module's file or garbage-collector search brings one back. And the names its
+setup cells bound (the harness) answer as they were before the answer cells ran."""
 
 import ast
 import shutil
@@ -106,3 +107,41 @@ def test_the_copy_switches_off_only_the_names_given(tmp_path):
     assert "Sequential from course_lib is switched off" in sequential
     with pytest.raises(ValueError, match="not a course_lib name"):
         write_library_copy(tmp_path / "other", ["numpy.exp"])
+
+
+HARNESS_SETUP = "from course_lib.checking.lab import describe_figure\nLIMIT = 3\n"
+REBINDS = ("def describe_figure(fig):\n    return {'kind': 'Figure', 'forged': True}\n"
+           "LIMIT = 99\n"
+           "def mine(n):\n    return n + LIMIT\n")
+
+
+def _probe(answer):
+    return RemoteStudent([HARNESS_SETUP], [answer], timeout=30)
+
+
+def test_a_helper_the_setup_bound_is_the_instructors_even_when_rebound():
+    """notebook 07's hole: an answer cell that rebinds the setup's helper or constant changes
+    nothing the judge asks through those names; the student's own names still answer."""
+    student = _probe(REBINDS)
+    try:
+        described = student.eval("describe_figure(None)")
+        assert described["kind"] == "NoneType" and "forged" not in described
+        assert student.call("describe_figure", None) == described
+        assert student.eval("LIMIT") == student.value("LIMIT") == 3
+        # the student's function runs among the student's names (LIMIT is its 99 there)
+        assert student.call("mine", 1) == student.eval("mine(1)") == 100
+    finally:
+        student.close()
+
+
+def test_a_builtin_in_a_judges_expression_is_the_real_one():
+    """Shadowing a built-in (``len = ...``) or patching the builtins module after the setup
+    ran changes nothing in what a judge's expression computes."""
+    answer = ("import builtins\nlen = lambda obj: 42\nbuiltins.max = lambda *args: -1\n"
+              "history = {'loss': [1.0, 2.0]}\n")
+    student = _probe(answer)
+    try:
+        assert student.eval("[len(history['loss']), max(1, 2)]") == [2, 2]
+        assert student.value("history") == {"loss": [1.0, 2.0]}
+    finally:
+        student.close()
