@@ -19,13 +19,16 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml binder/overrides.json
+$(STAMP): pyproject.toml binder/overrides.json course_grader/jupyter-config/course_grader.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip "setuptools>=68" wheel
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@# JupyterLab defaults for the course: a notebook starts its kernel without asking, no news
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# the formgrader's guard: a student's script never runs in the instructor's browser
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp course_grader/jupyter-config/course_grader.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	@touch $(STAMP)
 
 ## lab: start JupyterLab on the course; it opens on the README, the course's index

@@ -66,6 +66,7 @@ c.Autograde.sanitize_preprocessors = [
 c.Autograde.autograde_preprocessors = [
     "course_grader.execute.StripHiddenTests",
     "course_grader.execute.SandboxedExecute",
+    "course_grader.inert.InertOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -74,6 +75,13 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Student content is inert wherever the instructor (or the student) looks: InertOutputs keeps
+# only text and images of what the answers printed, and the HTML of the feedback (and of the
+# formgrader: course_grader.formgrader_guard) is sanitized: no script, event handler,
+# javascript: link, iframe or form of a Markdown answer survives.
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {"markdown2html": "course_grader.inert.sanitized_markdown"}
 
 # Feedback never shows hidden tests: StripHiddenTests removed them before execution and
 # JudgeGradeCells replaced the grade cells' outputs by the verdict, so nothing is left to

@@ -15,7 +15,7 @@ and stops for everyone at one timestamp that does not parse. :class:`SafeCollect
   sockets and devices skipped; each file and the submission capped by length (``st_size``, so
   a sparse file counts by its length): a file over its cap is skipped, a submission refused;
 - skips, with a warning, a folder whose name or timestamp does not parse or whose student id
-  is not :data:`SAFE_STUDENT_ID` (it becomes a path), and goes on with the others;
+  is not :data:`~.course.STUDENT_ID` (it becomes a path), and goes on with the others;
 - writes the collected ``timestamp.txt`` from the folder's name (the time collect chose it
   by), so a garbled ``timestamp.txt`` cannot stop a later ``collect --update`` or autograde.
 
@@ -26,7 +26,6 @@ in ``nbgrader_config.py``: ``c.ExchangeFactory.collect = "course_grader.exchange
 import fnmatch
 import os
 import pwd
-import re
 import shutil
 import stat
 from collections import defaultdict
@@ -36,12 +35,11 @@ from nbgrader.exchange.default import ExchangeCollect
 from nbgrader.utils import check_mode, parse_utc
 from traitlets import Integer
 
-from .course import FLAG
+from .course import FLAG, STUDENT_ID
 from .untrusted_copy import Rules, SubmissionRefused, copy_submission, measure, open_folder
 
-__all__ = ["SafeCollect", "SAFE_STUDENT_ID", "parse_submission_name"]
+__all__ = ["SafeCollect", "parse_submission_name"]
 
-SAFE_STUDENT_ID = re.compile(r"[A-Za-z0-9_@-][A-Za-z0-9._@-]*")  # no leading dot, "/" or "+"
 # what nbgrader's parse_utc raises on a bad timestamp (dateutil's ParserError is a ValueError)
 UNPARSED_TIMESTAMP = (ValueError, OverflowError)
 
@@ -64,7 +62,7 @@ def parse_submission_name(name, assignment):
     Raises
     ------
     ValueError
-        If the student id is not :data:`SAFE_STUDENT_ID`.
+        If the student id is not :data:`~.course.STUDENT_ID`.
 
     Examples
     --------
@@ -76,7 +74,7 @@ def parse_submission_name(name, assignment):
     student, marker, rest = name.partition(f"+{assignment}+")
     if not marker:
         return None
-    if not SAFE_STUDENT_ID.fullmatch(student):
+    if not STUDENT_ID.fullmatch(student):
         raise ValueError(f"student id {student!r} is not letters, digits and ._@- "
                          "(without a leading dot)")
     return student, rest.rsplit("+", 1)[0] if "+" in rest else rest

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 from jupyter_client.manager import AsyncKernelManager
 from nbformat.v4 import new_output
@@ -25,14 +26,23 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
 from .cells import BEGIN_HIDDEN, END_HIDDEN, HIDDEN_NOTE, is_grade_cell, replace_regions
-from .course import FLAG, cell_timeout, course_settings, source_notebook_path
+from .course import (
+    FLAG,
+    cell_timeout,
+    course_settings,
+    source_notebook_path,
+    submission_budget,
+)
 from .judge.notebook import judge_notebook
 from .sandbox import Sandbox, sandbox_enabled
 
 __all__ = ["SandboxedKernelManager", "SandboxedExecute", "StripHiddenTests", "JudgeGradeCells",
-           "OUTPUT_NOTE"]
+           "OUTPUT_NOTE", "BUDGET_NOTE", "DEADLINE"]
 
 OUTPUT_NOTE = "\n[output cut here: this cell printed more than {kb} KB]\n"
+BUDGET_NOTE = ("not run: this submission used its time budget of {budget} s "
+               "(execution and judge together); a person will look at it")
+DEADLINE = "course_deadline"  # resources key: time.monotonic() when the budget ends
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -107,13 +117,34 @@ class SandboxedExecute(Execute):
             settings = course_settings(source_notebook_path(self.config, resources))
         except (KeyError, OSError, ValueError):
             settings = {}
+        self._budget = submission_budget(settings, self.timeout)
         self.timeout = cell_timeout(settings, self.timeout)
+        self._deadline = resources[DEADLINE] = time.monotonic() + self._budget
+        self.timeout_func = self._time_left
+        self._over = False
         self._student = resources["nbgrader"]["student"]
         self._printed = {}
         try:
             return super().preprocess(nb, resources, **kwargs)
         except RuntimeError as err:  # the kernel died (os._exit, a crash): the judge still runs
             return self._mark_dead(nb, err), resources
+
+    def _time_left(self, cell=None):
+        """A cell's timeout: the cell timeout, or what is left of the budget if less."""
+        return max(1, min(self.timeout, int(self._deadline - time.monotonic()) + 1))
+
+    def preprocess_cell(self, cell, resources, index):
+        """Run one cell, unless the submission's budget is spent: then a visible note."""
+        if cell.cell_type == "code" and time.monotonic() >= self._deadline:
+            if not self._over:
+                self._over = True
+                self.log.warning("%s used its time budget of %s s: the cells from cell %s "
+                                 "on did not run", FLAG, self._budget, index + 1)
+            note = BUDGET_NOTE.format(budget=self._budget)
+            cell.outputs = [new_output("error", ename="TimeBudget", evalue=note,
+                                       traceback=[f"TimeBudget: {note}"])]
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
 
     def create_kernel_manager(self):
         """nbclient's kernel manager, told whose submission its kernel runs."""
@@ -179,7 +210,8 @@ class JudgeGradeCells(NbGraderPreprocessor):
         info = resources["nbgrader"]
         try:
             verdicts, problems = judge_notebook(source, nb, student_id=str(info["student"]),
-                                                timeout=timeout)
+                                                timeout=timeout,
+                                                deadline=resources.get(DEADLINE))
         except Exception as err:  # the batch goes on; a person looks at this one
             verdicts, problems = {}, [f"the judge could not run: {type(err).__name__}: {err}"]
         for problem in problems:

@@ -9,6 +9,14 @@ no network. Limits: address space (``COURSE_SANDBOX_MEMORY_MB``, default 3072), 
 a pids cgroup when the grader runs as root, whom ``RLIMIT_NPROC`` does not bind, else
 ``RLIMIT_NPROC``).
 
+Everything the submission can write is memory of a known size, counted in its budget: the
+scratch copy (``COURSE_SANDBOX_SCRATCH_MB``, 256), ``/tmp`` (``COURSE_SANDBOX_TMP_MB``, 256)
+and the home (64) are tmpfs mounts of those sizes, the scratch filled from a read-only bind of
+the grader's copy when the sandbox starts. The one host folder it can write is the socket
+folder of the kernel's IPC transport; a watchdog removes every file there that is not a
+socket or the connection file, and the sandbox reports it (:attr:`Sandbox.violations`). So a
+sandbox holds at most its address space plus 576 MiB of tmpfs by default.
+
 ``COURSE_SANDBOX=off`` grades without a sandbox and warns on every run; without ``bwrap``
 grading refuses (:func:`require_sandbox`).
 
@@ -18,9 +26,11 @@ network is unshared); ipykernel exits in a new PID namespace unless ``JPY_PARENT
 
 import os
 import shutil
+import stat
 import sys
 import sysconfig
 import tempfile
+import threading
 import uuid
 import warnings
 from pathlib import Path
@@ -28,6 +38,7 @@ from pathlib import Path
 import course_lib
 from course_lib.data.mnist import default_cache_dir
 
+from .course import megabytes
 from .library_copy import write_library_copy
 
 __all__ = ["SandboxUnavailable", "Sandbox", "sandbox_enabled", "require_sandbox",
@@ -35,6 +46,8 @@ __all__ = ["SandboxUnavailable", "Sandbox", "sandbox_enabled", "require_sandbox"
 
 INSIDE_WORK = "/home/student/submission"
 INSIDE_MNIST = "/data/mnist"
+HANDED_IN = "/run/handed-in"  # the grader's copy, read-only: the scratch tmpfs starts as it
+HOME_MB = 64
 _ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf",
         "localtime", "alternatives", "fonts", "mime.types", "hosts"]
 _PASS_ENV = ["COURSE_QUICK", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
@@ -64,17 +77,6 @@ def require_sandbox():
             "Grading runs every submission in a bubblewrap sandbox, and `bwrap` is not "
             "installed: run `apt-get install bubblewrap` (or set COURSE_SANDBOX=off, unsafe).")
     return path
-
-
-def _mb_env(name, default):
-    value = os.environ.get(name, str(default))
-    try:
-        mb = int(value)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number of MiB, got {value!r}.") from None
-    if mb <= 0:
-        raise ValueError(f"{name} must be positive, got {mb}.")
-    return mb * 2**20
 
 
 # what the judge's probe needs of the grader: nothing else of course_grader enters a sandbox
@@ -130,8 +132,10 @@ class Sandbox:
     def __init__(self, source=None, memory=None, fsize=None, nproc=None, switched_off=(),
                  student_id=None, probe=False):
         self.bwrap = require_sandbox()
-        self.memory = memory or _mb_env("COURSE_SANDBOX_MEMORY_MB", 3072)
-        self.fsize = fsize or _mb_env("COURSE_SANDBOX_FSIZE_MB", 256)
+        self.memory = memory or megabytes("COURSE_SANDBOX_MEMORY_MB", 3072)
+        self.fsize = fsize or megabytes("COURSE_SANDBOX_FSIZE_MB", 256)
+        self.scratch = megabytes("COURSE_SANDBOX_SCRATCH_MB", 256)
+        self.tmp = megabytes("COURSE_SANDBOX_TMP_MB", 256)
         self.nproc = nproc or int(os.environ.get("COURSE_SANDBOX_NPROC", "256"))
         self.root = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
         self.work = self.root / "work"
@@ -148,6 +152,34 @@ class Sandbox:
         if switched_off:
             self.library = write_library_copy(self.root / "course_lib", switched_off)
         self.grader = self._copy_probe() if probe else None
+        self.violations = []  # what the watchdog removed from the socket folder
+        self._before = None  # the socket folder's entries when argv was built
+        self._closed = threading.Event()
+        threading.Thread(target=self._watch_runtime, daemon=True).start()
+
+    def _watch_runtime(self, every=0.25):
+        """Remove from the socket folder every entry that is not a socket and was not there
+        when the sandbox's command was built (the connection file)."""
+        while not self._closed.wait(every):
+            if self._before is None:
+                continue
+            try:
+                entries = list(os.scandir(self.runtime))
+            except OSError:
+                return
+            for entry in entries:
+                try:
+                    if entry.name in self._before or stat.S_ISSOCK(
+                            entry.stat(follow_symlinks=False).st_mode):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path)
+                    else:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+                self.violations.append(f"wrote {entry.name[:60]!r} into its socket folder "
+                                       "(removed)")
 
     def _copy_probe(self):
         here, dest = Path(__file__).resolve().parent, self.root / "course_grader"
@@ -175,6 +207,7 @@ class Sandbox:
 
     def close(self):
         """Remove the scratch folder and the process group."""
+        self._closed.set()
         shutil.rmtree(self.root, ignore_errors=True)
         if self.cgroup is not None:
             procs = self.cgroup / "cgroup.procs"
@@ -232,6 +265,7 @@ class Sandbox:
 
     def argv(self, command):
         """``command`` (a list) wrapped in bubblewrap and the limits."""
+        self._before = {entry.name for entry in os.scandir(self.runtime)}
         limits = ["prlimit", f"--as={self.memory}", f"--fsize={self.fsize}", "--nofile=512",
                   "--core=0"]
         if self.cgroup is None:
@@ -241,14 +275,19 @@ class Sandbox:
             "--unshare-net", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
             # empty /tmp and /home first: the binds after them may lie inside (a course, its
             # venv or the MNIST cache under /tmp or /home stays visible, nothing else there)
-            "--tmpfs", "/tmp", "--tmpfs", "/home", "--dev", "/dev", "--proc", "/proc",
+            "--size", str(self.tmp), "--tmpfs", "/tmp",
+            "--size", str(HOME_MB * 2**20), "--tmpfs", "/home",
+            "--dev", "/dev", "--proc", "/proc",
             *self._binds(),
             "--dir", "/home/student",
-            "--bind", str(self.work), INSIDE_WORK,
+            "--size", str(self.scratch), "--tmpfs", INSIDE_WORK,
+            "--ro-bind", str(self.work), HANDED_IN,
             "--bind", str(self.runtime), str(self.runtime),
             "--chdir", INSIDE_WORK,
             *self._env(),
-            "--", *limits, "--", *command,
+            # the scratch tmpfs starts as the grader's copy (what does not fit is left out)
+            "--", "/bin/sh", "-c", f'cp -R {HANDED_IN}/. {INSIDE_WORK}/ 2>/dev/null; '
+                                   'exec "$@"', "sandbox", *limits, "--", *command,
         ]
         if self.cgroup is None:
             return inner

@@ -10,15 +10,17 @@ nbgrader) is listed at the end with the reason, after ``grades.csv`` has been wr
 everyone gradable; the command then exits with status 1.
 """
 
-import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..course import STUDENT_ID
 from ..sandbox import SandboxUnavailable, require_sandbox, sandbox_enabled
+from ..staging import NotebookUnreadable, read_notebook, stage_folder
 
 __all__ = ["Submission", "find_submissions", "grade_all", "main", "STAGING"]
 
@@ -63,19 +65,37 @@ def find_submissions(root, assignments=None):
     Returns
     -------
     list of Submission
-        Sorted by student, then assignment.
+        Sorted by student, then assignment. One whose student folder's name is not a
+        :data:`~..course.STUDENT_ID`, or that is a link, comes with a problem and is never
+        graded.
     """
     root = Path(root)
     known = sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir())
     wanted = known if not assignments else [a for a in known if a in assignments]
     found = []
     submitted = root / "submitted"
-    for student in sorted(p for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() \
-            else []:
+    for student in sorted(submitted.iterdir()) if submitted.is_dir() else []:
+        if not (_is_folder(student) or student.is_symlink()):
+            continue  # a stray file
         for assignment in wanted:
-            if (student / assignment).is_dir():
-                found.append(Submission(student.name, assignment))
+            if not os.path.lexists(student / assignment):
+                continue
+            sub = Submission(student.name, assignment)
+            if not STUDENT_ID.fullmatch(student.name):  # refused: never graded
+                sub.problems.append("not graded: the folder's name is not a student id "
+                                    "(letters, digits and ._@- only)")
+            elif not (_is_folder(student) and _is_folder(student / assignment)):
+                sub.problems.append("not graded: the submission is a link, not a folder")
+            found.append(sub)
     return found
+
+
+def _is_folder(path):
+    """A real folder, not a link to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _nbgrader(root, *args, timeout):
@@ -91,23 +111,26 @@ def _nbgrader(root, *args, timeout):
 
 
 def _stage(root, sub):
-    """Copy the submission to the staging folder; a notebook that does not parse is replaced
-    by the blank release (and reported)."""
+    """Copy the submission to the staging folder as data (:func:`~..staging.stage_folder`);
+    a notebook that is missing or does not parse is replaced by the blank release (and
+    reported)."""
     src = Path(root) / "submitted" / sub.student / sub.assignment
     dest = Path(root) / STAGING / sub.student / sub.assignment
     shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(src, dest, symlinks=False, ignore_dangling_symlinks=True,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     release = Path(root) / "release" / sub.assignment
-    for nb in sorted(release.glob("*.ipynb")):
+    notebooks = sorted(release.glob("*.ipynb"))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    sub.problems += stage_folder(src, dest)
+    for nb in notebooks:
         theirs = dest / nb.name
         try:
-            json.loads(theirs.read_text(encoding="utf-8"))["cells"]  # noqa: B018
+            read_notebook(theirs)
         except FileNotFoundError:
             sub.problems.append(f"{nb.name} is missing (graded as blank)")
             shutil.copy(nb, theirs)
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            sub.problems.append(f"{nb.name} is not a valid notebook (graded as blank)")
+        except NotebookUnreadable as err:
+            sub.problems.append(f"{nb.name} is not a valid notebook (graded as blank): {err}")
+            theirs.unlink(missing_ok=True)
             shutil.copy(nb, theirs)
     return dest
 
@@ -152,7 +175,9 @@ def _jobs(root, subs, template):
         sub = by_key[(job["student"], job["assignment"])]
         return make_payload(root, sub.student, sub.assignment, _stage(root, sub), template)
 
-    return [{"student": s.student, "assignment": s.assignment} for s in subs], payload
+    # a submission with a problem before staging was refused by find_submissions
+    return [{"student": s.student, "assignment": s.assignment} for s in subs
+            if not s.problems], payload
 
 
 def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, client=None):
@@ -207,7 +232,12 @@ def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, c
     with progress(len(subs)) as bar:
         def on_result(result):
             sub = by_key[(result["student"], result["assignment"])]
-            _merge(root, sub, result, manual)
+            try:
+                _merge(root, sub, result, manual)
+            except Exception as err:  # one result that cannot be recorded fails only itself
+                sub.graded = False
+                sub.problems.append(f"recording its grades failed: {type(err).__name__}: "
+                                    f"{err}"[:500])
             bar.done(bool(sub.problems))
 
         run_units(todo, payload, workers=jobs, client=client, on_result=on_result)

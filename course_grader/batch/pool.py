@@ -78,13 +78,23 @@ def _failed(job, reason):
             "problems": [reason], "seconds": 0.0}
 
 
+def _payloads(jobs, make_payload, on_result):
+    """(job, payload) for each job whose payload could be built; the others are reported."""
+    for job in jobs:
+        try:
+            yield job, make_payload(job)
+        except Exception as err:  # one folder's staging fails only that submission
+            on_result(_failed(job, f"staging failed: {type(err).__name__}: {err}"[:500]))
+
+
 def _run_local(jobs, make_payload, workers, on_result):
     pending = list(jobs)
     attempts = {id(job): 0 for job in jobs}
     context = multiprocessing.get_context("spawn")  # workers start clean of our threads
     while pending:
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(grade_unit, make_payload(job)): job for job in pending}
+            futures = {pool.submit(grade_unit, payload): job
+                       for job, payload in _payloads(pending, make_payload, on_result)}
             pending = []
             for future in cf.as_completed(futures):
                 job = futures[future]
@@ -105,8 +115,8 @@ def _run_dask(client, jobs, make_payload, on_result):
     from distributed import as_completed
 
     futures = {}
-    for job in jobs:
-        future = client.submit(grade_unit, make_payload(job), pure=False,
+    for job, payload in _payloads(jobs, make_payload, on_result):
+        future = client.submit(grade_unit, payload, pure=False,
                                retries=MAX_ATTEMPTS - 1,
                                key=f"grade-{job['student']}-{job['assignment']}-{os.getpid()}")
         futures[future] = job

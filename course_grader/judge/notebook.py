@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import sys
+import time
 
 from ..cells import BEGIN_HIDDEN, END_HIDDEN, cell_source, nbgrader_meta, split_regions
 from ..review import review_reasons
@@ -20,7 +21,7 @@ from .api import JudgeTimeout, NotAnswered, StudentError, recording
 from .remote import RemoteStudent
 
 __all__ = ["Verdict", "run_spec", "setup_cells", "hidden_specs", "answer_cells",
-           "judge_notebook", "SETUP_TAG"]
+           "judge_notebook", "SETUP_TAG", "BUDGET_SPENT"]
 
 
 class Verdict:
@@ -104,7 +105,11 @@ def answer_cells(submission_nb):
             if c.get("cell_type") == "code" and nbgrader_meta(c).get("solution")]
 
 
-def judge_notebook(source_nb, submission_nb, student_id=None, timeout=60):
+BUDGET_SPENT = ("Stopped: this submission used its time budget before this test was judged; "
+                "a person will look at it.")
+
+
+def judge_notebook(source_nb, submission_nb, student_id=None, timeout=60, deadline=None):
     """Judge every autograded cell of a submission against the source notebook's specs.
 
     Parameters
@@ -118,6 +123,9 @@ def judge_notebook(source_nb, submission_nb, student_id=None, timeout=60):
         is the default variant.
     timeout : float, default 60
         Seconds for each answer cell and each request of a spec.
+    deadline : float, optional
+        ``time.monotonic()`` when the submission's budget ends (set by the execution): each
+        spec gets what is left, and the specs after it fail with :data:`BUDGET_SPENT`.
 
     Returns
     -------
@@ -142,10 +150,18 @@ def judge_notebook(source_nb, submission_nb, student_id=None, timeout=60):
         sys.modules["matplotlib.pyplot"].close("all")
     student = RemoteStudent(setup, answers, timeout, switched_off=taught + answer_functions(),
                             student_id=student_id)
+    verdicts, spent = {}, False
     try:
-        verdicts = {gid: run_spec(spec, namespace, student)
-                    for gid, spec in hidden_specs(source_nb).items()}
+        for gid, spec in hidden_specs(source_nb).items():
+            left = timeout if deadline is None else deadline - time.monotonic()
+            if left <= 0:
+                verdicts[gid], spent = Verdict(False, BUDGET_SPENT), True
+                continue
+            student.timeout = min(float(timeout), left)
+            verdicts[gid] = run_spec(spec, namespace, student)
     finally:
         student.close()
     problems = [reason for _cell, reason in student.problems]
+    if spent:
+        problems.append("the judge stopped: the submission used its time budget")
     return verdicts, problems + review_reasons(answers, taught)

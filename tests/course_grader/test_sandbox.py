@@ -11,6 +11,7 @@ import pytest
 import course_lib
 from course_grader import sandbox as sandbox_module
 from course_grader.sandbox import (
+    HANDED_IN,
     INSIDE_MNIST,
     INSIDE_WORK,
     PROBE_MODULES,
@@ -47,7 +48,10 @@ def test_argv_unshares_the_network_and_the_pids_and_dies_with_the_grader(box):
         assert flag in argv
     assert argv[-3:] == ["python", "-c", "pass"]
     assert f"--as={box.memory}" in argv and "--core=0" in argv
-    assert (str(box.work), INSIDE_WORK) in _binds(argv)
+    assert (str(box.work), HANDED_IN) in _binds(argv)  # read-only: the scratch starts as it
+    for size, mount in [(box.scratch, INSIDE_WORK), (box.tmp, "/tmp")]:
+        at = argv.index(mount)
+        assert argv[at - 1] == "--tmpfs" and argv[at - 3:at - 1] == ["--size", str(size)]
 
 
 def test_argv_binds_neither_the_course_nor_root_s_home(box):
@@ -93,7 +97,7 @@ def test_sandbox_on_by_default(monkeypatch):
 def test_memory_limit_must_be_a_positive_number(monkeypatch, value, words):
     monkeypatch.setenv("COURSE_SANDBOX_MEMORY_MB", value)
     with pytest.raises(ValueError, match=f"^COURSE_SANDBOX_MEMORY_MB {words}"):
-        sandbox_module._mb_env("COURSE_SANDBOX_MEMORY_MB", 3072)
+        Sandbox()
 
 
 def test_leaving_the_context_removes_the_scratch_folder(tmp_path, box):
@@ -107,6 +111,47 @@ def _run_inside(code, source=None):
     with Sandbox(source=source) as sb:
         return subprocess.run(sb.argv([sys.executable, "-c", code]), capture_output=True,
                               text=True, timeout=60)
+
+
+_FILL = ("import os\nwritten = 0\ntry:\n    for i in range(96):\n"
+         "        with open(os.path.join({where!r}, f'f{{i}}'), 'wb') as f:\n"
+         "            f.write(b'x' * 2**20)\n        written += 1\n"
+         "except OSError as err:\n    print('stopped', err.errno)\nprint(written)\n")
+
+
+@needs_bwrap
+@pytest.mark.parametrize("where, variable", [("/tmp", "COURSE_SANDBOX_TMP_MB"),
+                                             (".", "COURSE_SANDBOX_SCRATCH_MB"),
+                                             ("/home/student", None)])
+def test_inside_what_a_submission_writes_is_capped(monkeypatch, where, variable):
+    """/tmp, the scratch copy and the home are tmpfs of a set size, not the host's disk or
+    unbounded memory: 96 MiB of files stop at the size (ENOSPC, errno 28)."""
+    if variable:
+        monkeypatch.setenv(variable, "16")
+    proc = _run_inside(_FILL.format(where=where))
+    lines = proc.stdout.split()
+    assert lines[:2] == ["stopped", "28"], proc.stdout + proc.stderr
+    assert int(lines[-1]) < 96
+
+
+@needs_bwrap
+def test_inside_the_scratch_holds_the_submission(tmp_path):
+    (tmp_path / "data.csv").write_text("1,2\n")
+    proc = _run_inside("print(open('data.csv').read().strip())", source=tmp_path)
+    assert proc.stdout.strip() == "1,2", proc.stderr
+
+
+@needs_bwrap
+def test_the_socket_folder_keeps_only_sockets_and_the_connection_file():
+    with Sandbox() as sb:
+        (sb.runtime / "kernel.json").write_text("{}")
+        code = (f"import time\nopen({str(sb.runtime / 'big')!r}, 'wb').write(b'x' * 2**20)\n"
+                "time.sleep(1.5)\n")
+        proc = subprocess.run(sb.argv([sys.executable, "-c", code]), capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(p.name for p in sb.runtime.iterdir()) == ["kernel.json"]
+        assert sb.violations == ["wrote 'big' into its socket folder (removed)"]
 
 
 @needs_bwrap

@@ -154,6 +154,15 @@ def _attacks(course, port):
             "for f in glob.glob('/**/*.ipynb', recursive=True)[:50]:\n"
             "    print(base64.b64encode(open(f, 'rb').read()).decode())\n"),
     }
+    attacks["xss"] = (  # markup and script for the instructor's formgrader and the feedback
+        "from IPython.display import HTML, SVG, Javascript, display\n"
+        "display(HTML('<img src=x onerror=\"window.__pwned = 1\"><script>window.__pwned = 2'"
+        "'</script>'))\n"
+        "display(Javascript('window.__pwned = 3'))\n"
+        "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"window.__pwned = 4\">'"
+        "'<script>window.__pwned = 5</script></svg>'))\n"
+        "display({'image/png': 'AAAA\" onerror=\"window.__pwned = 6', 'text/plain': 'img'}, "
+        "raw=True)\n")
     subs = {name: ({"truth_table_h": honest, "gate_weights": code}, 2)
             for name, code in attacks.items()}
     layer = _solution(FIRST, "layer_forward")
@@ -161,7 +170,24 @@ def _attacks(course, port):
                             "layer_forward": layer}, 5)
     subs["loop"] = ({"truth_table_h": honest, "gate_weights": "while True:\n    pass\n",
                      "layer_forward": layer}, 5)
+    # just under every cell's timeout (15 s) in every cell: stopped at the budget (60 s) and
+    # scored on what was judged by then (at most its honest 2); first in line, being slow
+    nap = "import time\ntime.sleep(14)\n"
+    subs["a_sleeper"] = ({"truth_table_h": honest, "gate_weights": nap, "layer_forward": nap,
+                          "two_layer_forward": nap}, None)
     return subs
+
+
+def _hostile_folder(course, folder):
+    """What a student can put in a submission folder besides the notebook."""
+    os.symlink(course / "notebooks", folder / "notebooks")
+    os.symlink(course / "gradebook.db", folder / "gradebook.db")
+    os.symlink("/etc/passwd", folder / "passwd")
+    os.symlink(course / "submitted" / "honest" / FIRST / f"{FIRST}.ipynb", folder / "theirs")
+    os.symlink("/dev/zero", folder / "zero")
+    os.mkfifo(folder / "pipe")
+    with open(folder / "sparse.bin", "wb") as f:
+        f.truncate(2**30)  # 1 GiB of length, no disk
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +201,7 @@ def graded(tmp_path_factory, gate_weights):
         if extra.name not in (FIRST, SECOND):
             shutil.rmtree(extra)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               COURSE_CELL_TIMEOUT="15", COURSE_QUICK="1")
+               COURSE_CELL_TIMEOUT="15", COURSE_QUICK="1", COURSE_SUBMISSION_BUDGET="60")
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
                    cwd=course, env=env, check=True, capture_output=True)
     server = socket.socket()
@@ -218,7 +244,14 @@ def graded(tmp_path_factory, gate_weights):
             cell["source"] = "pass"
     _hand_in(course, "metadata", FIRST, broken)
     expected[("metadata", FIRST)] = 2
-    _hand_in(course, "invalid_json", FIRST, '{"cells": [')
+    _hand_in(course, "invalid_json", FIRST,
+             '{"cells": [], "metadata": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    _hostile_folder(course, course / "submitted" / "network" / FIRST)
+    for name in ("bad name<img src=x onerror=alert(1)>", "linked"):  # refused, listed
+        (course / "submitted" / name).mkdir()
+    (course / "submitted" / "bad name<img src=x onerror=alert(1)>" / FIRST).mkdir()
+    os.rmdir(course / "submitted" / "linked")
+    os.symlink(course / "submitted" / "honest", course / "submitted" / "linked")
     expected[("invalid_json", FIRST)] = 0
     # a classmate's numbers: "copier" hands in "honest"'s answers to 01's value exercises
     _hand_in(course, "copier", FIRST, _answers(course, FIRST, **_copied_answers("honest",
@@ -267,6 +300,13 @@ def test_every_submission_scores_only_its_honest_part(graded):
         assert got == want, f"{student}/{folder}: {got} points, expected {want}" + _report(graded)
 
 
+def test_a_submission_over_its_time_budget_is_stopped_and_keeps_at_most_its_honest_part(graded):
+    assert graded["scores"][("a_sleeper", FIRST)] <= 2, _report(graded)
+    nb = _load(graded["course"] / "autograded" / "a_sleeper" / FIRST / f"{FIRST}.ipynb")
+    text = json.dumps(nb)
+    assert "time budget of 60 s" in text or "used its time budget" in text
+
+
 def test_library_answers_score_nothing(graded):
     for grade_id in ("softmax_stable_test", "cross_entropy_mean_test", "one_hot_encode_test"):
         score, _ = graded["cells"][("library", grade_id)]
@@ -287,7 +327,16 @@ def test_nothing_outside_the_sandbox_changed(graded):
 def test_broken_submissions_are_listed_for_a_person(graded):
     out = graded["proc"].stdout
     assert graded["proc"].returncode == 1, _report(graded)
-    for student, reason in [("invalid_json", "not a valid notebook"),
+    for student, reason in [("invalid_json", "not a valid notebook.*nests 100001 levels"),
+                            ("network", "skipped notebooks: a symbolic link"),
+                            ("network", "skipped passwd: a symbolic link"),
+                            ("network", "skipped zero: a symbolic link"),
+                            ("network", "skipped pipe: a named pipe"),
+                            ("network", "skipped sparse.bin: 1073.7 MB, over the 50.0 MB cap"),
+                            ("a_sleeper", "time budget"),
+                            ("linked", "not graded: the submission is a link"),
+                            ("bad name<img src=x onerror=alert\\(1\\)>",
+                             "not graded: the folder's name is not a student id"),
                             ("metadata", "appears more than once"),
                             ("metadata", "was changed"), ("kill_kernel", "died"),
                             ("loop", "skipped")]:
@@ -336,6 +385,103 @@ def test_memory_is_limited(graded):
     assert "MemoryError" in errors, f"a 4 GiB allocation succeeded: errors {errors}"
 
 
+def test_links_and_devices_of_a_folder_reach_nothing(graded):
+    course = graded["course"]
+    for where in ("autograded", "feedback"):
+        names = sorted(p.name for p in (course / where / "network" / FIRST).iterdir())
+        assert names == [f"{FIRST}.{'ipynb' if where == 'autograded' else 'html'}"], names
+    text = (course / "autograded" / "network" / FIRST / f"{FIRST}.ipynb").read_text()
+    assert "root:x:0:0" not in text
+
+
+def test_script_outputs_are_inert_in_the_graded_notebook(graded):
+    nb = _load(graded["course"] / "autograded" / "xss" / FIRST / f"{FIRST}.ipynb")
+    kinds = {kind for cell in nb["cells"] for out in cell.get("outputs", [])
+             for kind in out.get("data", {})}
+    assert kinds <= {"text/plain", "image/png", "image/jpeg", "image/gif"}, kinds
+    assert "__pwned" not in json.dumps([c.get("outputs", []) for c in nb["cells"]])
+
+
 def test_gradebook_is_still_consistent(graded):
     db = sqlite3.connect(graded["course"] / "gradebook.db")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# ---------------------------------------------------------------- the instructor's browser
+
+CHROMIUM = shutil.which("chromium")
+WRITTEN = ("My explanation <script>window.__pwned = 7</script> "
+           "<img src=x onerror=\"window.__pwned = 8\"> [details](javascript:window.__pwned=9) "
+           "<iframe src=\"javascript:parent.__pwned = 10\"></iframe>")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def formgrader(graded):
+    """The course's own Jupyter server (formgrader and guard, as `make lab` runs them) on the
+    graded hostile class; xss's notebook also holds a written (Markdown) answer with script,
+    as 07's explain_overfitting would, and its feedback is generated again with it."""
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed: apt-get install chromium")
+    course = graded["course"]
+    path = course / "autograded" / "xss" / FIRST / f"{FIRST}.ipynb"
+    nb = _load(path)
+    nb["cells"].insert(2, {"cell_type": "markdown", "id": "written-answer", "source": WRITTEN,
+                           "metadata": {"nbgrader": {"solution": True, "grade": False,
+                                                     "locked": False, "schema_version": 3,
+                                                     "grade_id": "written", "task": False}}})
+    path.write_text(json.dumps(nb))
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", FIRST, "--student",
+                    "xss", "--force"], cwd=course, env=env, check=True, capture_output=True)
+    port, token = _free_port(), uuid.uuid4().hex
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "server", "--no-browser",
+         "--allow-root", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={course}"], cwd=course, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(120):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                threading.Event().wait(0.25)
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            sub_id = gb.find_submission_notebook(FIRST, FIRST, "xss").id
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "id": sub_id,
+               "feedback": course / "feedback" / "xss" / FIRST / f"{FIRST}.html"}
+    finally:
+        os.killpg(server.pid, 9)
+        server.wait()
+
+
+def test_no_script_of_a_student_runs_in_the_formgrader_or_the_feedback(formgrader):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{formgrader['url']}/formgrader/submissions/{formgrader['id']}/"
+                      f"?token={formgrader['token']}", wait_until="load")
+            page.wait_for_timeout(1500)  # an onerror fires after the image fails
+            assert "My explanation" in page.content(), "the written answer is not shown"
+            assert page.evaluate("typeof $ === 'function' && typeof submission_id"
+                                 " === 'string'"), "the formgrader's own scripts did not run"
+            assert page.evaluate("window.__pwned") is None, \
+                f"a student's script ran in the formgrader ({page.evaluate('window.__pwned')})"
+            page.goto(formgrader["feedback"].as_uri(), wait_until="load")
+            page.wait_for_timeout(1500)
+            assert "My explanation" in page.content()
+            assert page.evaluate("window.__pwned") is None, "a student's script ran in feedback"
+        finally:
+            browser.close()
