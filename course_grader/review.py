@@ -10,8 +10,11 @@ person" with the reasons, and the points stand until a person decides.
 
 What is flagged:
 
-- an import of SciPy, PyTorch, scikit-learn, Keras, TensorFlow, JAX, ``importlib``, or of
-  course_lib / course_grader themselves;
+- an import of SciPy, PyTorch, scikit-learn, Keras, TensorFlow, JAX, ``importlib``,
+  ``builtins``, ``ctypes``, ``gc``, ``inspect``, or of course_lib / course_grader themselves;
+- an assignment to an attribute of a module or of a name the answers did not make
+  (``np.allclose = ...``, ``json.dumps = ...``): the judge's probe runs in the student's
+  process, and patching what its harness uses could forge what it reports;
 - ``exec``, ``eval``, ``compile``, ``__import__``, ``getattr`` with a computed name, and
   ``sliding_window_view`` / ``as_strided`` (a whole convolution or pooling in one call);
 - a use of a name the notebook teaches (``softmax`` in 02) that the answers do not define
@@ -31,7 +34,7 @@ import course_lib
 __all__ = ["review_reasons", "FLAGGED_MODULES", "FLAGGED_NAMES"]
 
 FLAGGED_MODULES = ("scipy", "torch", "sklearn", "keras", "tensorflow", "jax", "importlib",
-                   "course_lib", "course_grader")
+                   "course_lib", "course_grader", "builtins", "ctypes", "gc", "inspect")
 FLAGGED_NAMES = ("exec", "eval", "compile", "__import__", "sliding_window_view", "as_strided")
 WHOLE_OPERATIONS = ("sliding_window_view", "as_strided")  # flagged as attributes too
 # the doors into a function's or a module's insides; __name__ or __class__ open none
@@ -98,9 +101,32 @@ def _library_bodies():
     return bodies
 
 
-def _cell_reasons(k, tree, taught_short, bound):
+def _imported_names(trees):
+    """Names the answers bind by importing (modules and what comes from them)."""
+    return {(a.asname or a.name).split(".")[0] for tree in trees for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
+
+
+def _root(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _patches(tree, own):
+    """``np.allclose``-like targets of assignments whose root name is not the answers' own."""
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else \
+            node.targets if isinstance(node, ast.Delete) else []
+        for target in targets:
+            if isinstance(target, ast.Attribute) and _root(target) not in own:
+                yield ast.unparse(target)
+
+
+def _cell_reasons(k, tree, taught_short, bound, own):
     where = f"answer cell {k + 1}"
-    reasons = []
+    reasons = [f"{where} changes {name} (what is not its own)" for name in _patches(tree, own)]
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
@@ -155,6 +181,10 @@ def review_reasons(answers, taught=()):
     >>> review_reasons(["def softmax(z):\\n    e = np.exp(z)\\n    return e / e.sum()"],
     ...                ["course_lib.losses.softmax"])
     []
+    >>> for reason in review_reasons(["import json\\njson.dumps = str\\nnp.e = 3"]):
+    ...     print(reason)
+    answer cell 1 changes json.dumps (what is not its own)
+    answer cell 1 changes np.e (what is not its own)
     """
     trees = []
     for source in answers:
@@ -162,10 +192,12 @@ def review_reasons(answers, taught=()):
             trees.append(ast.parse(source))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             trees.append(None)  # it fails to run anyway: nothing to flag
-    bound = _bound_names([t for t in trees if t is not None])
+    parsed = [t for t in trees if t is not None]
+    bound = _bound_names(parsed)
+    own = bound - _imported_names(parsed)
     taught_short = {name.rpartition(".")[2] for name in taught}
     reasons = []
     for k, tree in enumerate(trees):
         if tree is not None:
-            reasons += _cell_reasons(k, tree, taught_short, bound)
+            reasons += _cell_reasons(k, tree, taught_short, bound, own)
     return list(dict.fromkeys(reasons))

@@ -18,12 +18,21 @@ def _display(data, metadata=None):
 
 
 @pytest.mark.parametrize("kind", ["text/html", "application/javascript", "image/svg+xml",
-                                  "text/markdown", "text/latex", "application/json",
+                                  "text/latex", "application/json",
                                   "application/vnd.jupyter.widget-view+json"])
 def test_markup_and_script_outputs_become_a_visible_note(kind):
     out = inert_output(_display({kind: SCRIPT}))
     assert out == new_output("stream", name="stdout",
                              text=REMOVED_NOTE.format(types=kind) + "\n")
+
+
+def test_markdown_is_kept_as_its_plain_text():
+    """A check's Markdown message stays readable, as text: its source, never rendered."""
+    out = inert_output(_display({"text/markdown": "**Not yet** " + SCRIPT,
+                                 "text/plain": "<IPython.core.display.Markdown object>"}))
+    assert out["data"] == {"text/plain": "**Not yet** " + SCRIPT}
+    out = inert_output(_display({"text/markdown": "*x*", "text/plain": "a real repr"}))
+    assert out["data"] == {"text/plain": "a real repr"}
 
 
 def test_text_and_images_are_kept_with_their_size():

@@ -53,3 +53,19 @@ def test_honest_answers_are_not_flagged(answer):
 
 def test_a_name_defined_in_another_cell_is_the_students_own():
     assert review_reasons([HONEST, "probs = softmax(np.zeros(3))\n"], TAUGHT) == []
+
+
+@pytest.mark.parametrize("answer, reason", [
+    ("import numpy as np\nnp.allclose = lambda *a, **k: True\n", "changes np.allclose"),
+    ("import json\njson.dumps = lambda *a, **k: '{}'\n", "changes json.dumps"),
+    ("plt.Figure.savefig = None\n", "changes plt.Figure.savefig"),
+    ("import builtins\nbuiltins.len = lambda x: 3\n", "imports builtins"),
+])
+def test_patching_what_the_harness_uses_is_flagged(answer, reason):
+    assert any(reason in r for r in review_reasons([answer], TAUGHT)), review_reasons([answer])
+
+
+def test_attributes_of_the_students_own_objects_are_not_flagged():
+    answer = ("class Net:\n    def __init__(self):\n        self.w = 0\n\n\n"
+              "net = Net()\nnet.w = 3\nnet.w += 1\n")
+    assert review_reasons([answer], TAUGHT) == []

@@ -93,11 +93,18 @@ def _hand_in(course, student, folder, nb):
 
 
 def _tree_digest(folder, skip=()):
+    """Every file's hash (a link's target, a large file's length), never following a link."""
     digest = {}
     for path in sorted(Path(folder).rglob("*")):
         rel = path.relative_to(folder)
-        if path.is_file() and not any(rel.parts[0] == s for s in skip):
-            digest[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        if any(rel.parts[0] == s for s in skip):
+            continue
+        if path.is_symlink():
+            digest[str(rel)] = f"-> {os.readlink(path)}"
+        elif path.is_file():
+            size = path.stat().st_size
+            digest[str(rel)] = f"{size} bytes" if size > 2**24 else \
+                hashlib.sha256(path.read_bytes()).hexdigest()
     return digest
 
 
@@ -155,6 +162,7 @@ def _attacks(course, port):
             "    print(base64.b64encode(open(f, 'rb').read()).decode())\n"),
     }
     attacks["xss"] = (  # markup and script for the instructor's formgrader and the feedback
+        "# ### BEGIN HIDDEN TESTS (marker text in an answer must not stop its feedback)\n"
         "from IPython.display import HTML, SVG, Javascript, display\n"
         "display(HTML('<img src=x onerror=\"window.__pwned = 1\"><script>window.__pwned = 2'"
         "'</script>'))\n"
@@ -170,7 +178,7 @@ def _attacks(course, port):
                             "layer_forward": layer}, 5)
     subs["loop"] = ({"truth_table_h": honest, "gate_weights": "while True:\n    pass\n",
                      "layer_forward": layer}, 5)
-    # just under every cell's timeout (15 s) in every cell: stopped at the budget (60 s) and
+    # just under every cell's timeout (15 s) in every cell: stopped at the budget (70 s) and
     # scored on what was judged by then (at most its honest 2); first in line, being slow
     nap = "import time\ntime.sleep(14)\n"
     subs["a_sleeper"] = ({"truth_table_h": honest, "gate_weights": nap, "layer_forward": nap,
@@ -201,7 +209,7 @@ def graded(tmp_path_factory, gate_weights):
         if extra.name not in (FIRST, SECOND):
             shutil.rmtree(extra)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               COURSE_CELL_TIMEOUT="15", COURSE_QUICK="1", COURSE_SUBMISSION_BUDGET="60")
+               COURSE_CELL_TIMEOUT="15", COURSE_QUICK="1", COURSE_SUBMISSION_BUDGET="70")
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
                    cwd=course, env=env, check=True, capture_output=True)
     server = socket.socket()
@@ -304,7 +312,7 @@ def test_a_submission_over_its_time_budget_is_stopped_and_keeps_at_most_its_hone
     assert graded["scores"][("a_sleeper", FIRST)] <= 2, _report(graded)
     nb = _load(graded["course"] / "autograded" / "a_sleeper" / FIRST / f"{FIRST}.ipynb")
     text = json.dumps(nb)
-    assert "time budget of 60 s" in text or "used its time budget" in text
+    assert "time budget of 70 s" in text or "used its time budget" in text
 
 
 def test_library_answers_score_nothing(graded):
@@ -332,7 +340,7 @@ def test_broken_submissions_are_listed_for_a_person(graded):
                             ("network", "skipped passwd: a symbolic link"),
                             ("network", "skipped zero: a symbolic link"),
                             ("network", "skipped pipe: a named pipe"),
-                            ("network", "skipped sparse.bin: 1073.7 MB, over the 50.0 MB cap"),
+                            ("network", "skipped sparse.bin: 1073.7 MB, over the"),
                             ("a_sleeper", "time budget"),
                             ("linked", "not graded: the submission is a link"),
                             ("bad name<img src=x onerror=alert\\(1\\)>",
@@ -424,17 +432,16 @@ def _free_port():
 @pytest.fixture(scope="module")
 def formgrader(graded):
     """The course's own Jupyter server (formgrader and guard, as `make lab` runs them) on the
-    graded hostile class; xss's notebook also holds a written (Markdown) answer with script,
-    as 07's explain_overfitting would, and its feedback is generated again with it."""
+    graded hostile class; xss's graded notebook also gets a Markdown cell with script, as a
+    written answer (07's explain_overfitting) would hold, and its feedback is generated again
+    with it."""
     if CHROMIUM is None:
         pytest.skip("chromium not installed: apt-get install chromium")
     course = graded["course"]
     path = course / "autograded" / "xss" / FIRST / f"{FIRST}.ipynb"
     nb = _load(path)
     nb["cells"].insert(2, {"cell_type": "markdown", "id": "written-answer", "source": WRITTEN,
-                           "metadata": {"nbgrader": {"solution": True, "grade": False,
-                                                     "locked": False, "schema_version": 3,
-                                                     "grade_id": "written", "task": False}}})
+                           "metadata": {}})
     path.write_text(json.dumps(nb))
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", FIRST, "--student",

@@ -340,3 +340,15 @@ def test_rebinding_the_labs_harness_scores_nothing():
     assert not passed, f"answers that only rebind the harness pass {passed}"
     assert "Return the pair (model, history)" in verdicts["run_network_test"].message
     assert "got a dict" in verdicts["plot_losses_test"].message
+
+
+def test_a_layer_forward_that_only_raises_earns_no_errors_point():
+    source = _source_nb("01_perceptron")
+    raiser = copy.deepcopy(source)
+    cell = next(c for c in raiser["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == "layer_forward")
+    cell["source"] = ("def layer_forward(W, b, x):\n"
+                      "    raise ValueError('layer_forward: I never compute anything')\n")
+    verdicts = _judge(source, raiser)
+    assert not verdicts["layer_forward_errors_test"].passed
+    assert "fit, and layer_forward raised" in verdicts["layer_forward_errors_test"].message
