@@ -11,9 +11,10 @@ import io
 import numpy as np
 
 from ..nn import Activation, Dense, Sequential
+from ..nn.history import History
 
-__all__ = ["InterruptedData", "probe_run_network", "run_network_problems", "describe_figure",
-           "plot_losses_problems", "RUN_CASES"]
+__all__ = ["InterruptedData", "as_history", "probe_run_network", "run_network_problems",
+           "describe_figure", "plot_losses_problems", "RUN_CASES"]
 
 RUN_CASES = ("train", "before", "evaluate")
 
@@ -180,3 +181,31 @@ def describe_figure(fig):
         report["ylabel"] = report["ylabel"] or ax.get_ylabel()
         report["title"] = report["title"] or ax.get_title()
     return report
+
+
+def as_history(logs):
+    """A History such as ``fit`` returns, holding ``logs``: what a check or a judge hands to
+    the student's ``plot_losses``, so that ``hist["loss"]`` and the lecture's
+    ``hist.history["loss"]`` both work.
+
+    Parameters
+    ----------
+    logs : dict of str to list of float
+        One list per quantity (``loss``, ``val_loss``), one value per epoch.
+
+    Returns
+    -------
+    course_lib.nn.history.History
+
+    Examples
+    --------
+    >>> h = as_history({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})
+    >>> h["loss"], h.history["val_loss"], h.epoch
+    ([0.9, 0.5], [1.0, 0.7], [0, 1])
+    """
+    history = History()
+    epochs = max((len(values) for values in logs.values()), default=0)
+    for epoch in range(epochs):
+        history.append({key: values[epoch] for key, values in logs.items()
+                        if epoch < len(values)})
+    return history

@@ -39,7 +39,7 @@ __all__ = ["variant", "student_id", "seed_of", "Variant", "EXERCISES"]
 EXERCISES = {**variants_dense.EXERCISES, **variants_conv.EXERCISES}
 
 DEFAULT_NOTE = (
-    "*Default variant*: no student id is set, so these are the lecture's numbers. If your "
+    "*Default variant*: no student id is set, so these are the default numbers. If your "
     "notebook is graded, work on your own numbers: on the course's JupyterHub they come from "
     "your user name; elsewhere start JupyterLab with `COURSE_STUDENT=<your nbgrader id>` "
     "(or run `%env COURSE_STUDENT=<your id>` here, then the first cell again).")
@@ -84,7 +84,8 @@ class Variant:
     assignment : str
         The assignment's folder name (``"03_architectures_params"``).
     student : str or None
-        The student id; None gives the default variant (the lecture's numbers).
+        The student id; None gives the default variant (the default numbers, the lecture's
+        where it has them).
     """
 
     def __init__(self, assignment, student=None):

@@ -82,8 +82,10 @@ def answers_params(n):
 
 
 def _params_text(n):
-    return "\n".join(f"- `params_{k}`: {v['k']} filters of {v['f']}x{v['f']} on an input of "
-                     f"depth {v['d']}, stride 1;" for k, v in n.items())
+    lines = [f"- `params_{k}`: {v['k']} filters of {v['f']}x{v['f']} on an input of depth "
+             f"{v['d']};" for k, v in n.items()]
+    return "\n".join(lines) + "\n\n(The stride and the padding change the output's size, " \
+        "not the number of parameters.)"
 
 
 def _params_mistakes(n):

@@ -1,7 +1,8 @@
 """The value exercises of 01 (perceptrons) and 03 (parameter counts), with their variants.
 
-Each exercise is an :class:`Exercise`: ``default()`` (the lecture's numbers), ``draw(rng)`` (a
-student's numbers, always with a whole-number, sensible answer), ``text(nums)`` (the statement),
+Each exercise is an :class:`Exercise`: ``default()`` (the default numbers, the lecture's where
+it has them), ``draw(rng)`` (a student's numbers, always with a whole-number, sensible answer),
+``text(nums)`` (the statement),
 ``answers(nums)`` (the expected answers: switched off in the grading probe), ``mistakes(nums)``
 (common wrong answers with a hint) and ``summary(nums)`` (the numbers in one line, for
 feedback). :mod:`.variants` draws and uses them.
@@ -23,9 +24,25 @@ GATES = {"AND": (0, 0, 0, 1), "OR": (0, 1, 1, 1), "NAND": (1, 1, 1, 0), "NOR": (
 
 
 def same_value(_name, value, want):
-    """True when ``value`` equals ``want``: numbers, or nested lists/tuples of equal shape."""
+    """True when ``value`` equals ``want``: numbers, or nested lists/tuples of equal shape,
+    ragged ones too (06's shapes: three numbers per conv layer, one per dense layer).
+
+    Examples
+    --------
+    >>> same_value("shapes", [(32, 32, 10), (10,)], [[32, 32, 10], [10]])
+    True
+    >>> same_value("shapes", [(32, 32, 10), (10, 1)], [[32, 32, 10], [10]])
+    False
+    """
     try:
-        got, ref = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
+        ref = np.asarray(want, dtype=float)
+    except (TypeError, ValueError):  # ragged: compare item by item
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        return (isinstance(value, (list, tuple)) and len(value) == len(want)
+                and all(same_value(_name, v, w) for v, w in zip(value, want, strict=True)))
+    try:
+        got = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return False
     return got.shape == ref.shape and bool(np.array_equal(got, ref))
@@ -44,7 +61,7 @@ class Exercise(NamedTuple):
 
 
 def _sign(z):
-    return [1 if v > 0 else -1 for v in z]
+    return [1 if v >= 0 else -1 for v in z]  # sign(0) = +1, as course_lib.sign
 
 
 def _step(z):
@@ -95,7 +112,9 @@ def answers_gate(n):
 def _gate_mistakes(n):
     table = list(GATES[n["gate"]])
     return {"gate_table": [([1 - v for v in table], "That is the opposite gate: flip the signs "
-                                                   "of b, w1 and w2."),
+                                                   "of b, w1 and w2, and if an input then gives "
+                                                   "z = 0 exactly, move b a little (step(0) "
+                                                   "= 1)."),
                            ([1, 1, 1, 1], "Always 1: some input must give z < 0."),
                            ([0, 0, 0, 0], "Always 0: some input must give z >= 0.")]}
 

@@ -146,11 +146,12 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
     """
     window_count(n, f, stride, pad, func="predict_reveal_explorer")  # TypeError/ValueError if bad
     boxes = {
-        "n": widgets.BoundedIntText(n, min=1, max=max(64, n), description="N (input)"),
-        "f": widgets.BoundedIntText(f, min=1, max=max(11, f), description="F (filter)"),
-        "stride": widgets.BoundedIntText(stride, min=1, max=max(6, stride),
+        # up to the exercises' sizes: AlexNet's 227x227 input, 11x11 filters, stride 4
+        "n": widgets.BoundedIntText(n, min=1, max=max(300, n), description="N (input)"),
+        "f": widgets.BoundedIntText(f, min=1, max=max(15, f), description="F (filter)"),
+        "stride": widgets.BoundedIntText(stride, min=1, max=max(8, stride),
                                          description="S (stride)"),
-        "pad": widgets.BoundedIntText(pad, min=0, max=max(5, pad), description="P (pad)"),
+        "pad": widgets.BoundedIntText(pad, min=0, max=max(10, pad), description="P (pad)"),
     }
     guess = widgets.Text("", description="your answer", placeholder="a number, or 'no'")
     reveal = widgets.Button(description="Reveal", button_style="primary")

@@ -339,7 +339,7 @@ def test_rebinding_the_labs_harness_scores_nothing():
     passed = sorted(gid for gid, v in verdicts.items() if v.passed)
     assert not passed, f"answers that only rebind the harness pass {passed}"
     assert "Return the pair (model, history)" in verdicts["run_network_test"].message
-    assert "got a dict" in verdicts["plot_losses_test"].message
+    assert "got a History" in verdicts["plot_losses_test"].message
 
 
 def test_a_layer_forward_that_only_raises_earns_no_errors_point():
@@ -352,3 +352,23 @@ def test_a_layer_forward_that_only_raises_earns_no_errors_point():
     verdicts = _judge(source, raiser)
     assert not verdicts["layer_forward_errors_test"].passed
     assert "fit, and layer_forward raised" in verdicts["layer_forward_errors_test"].message
+
+
+def test_the_lectures_plot_losses_passes_the_check_and_the_judge_alike():
+    """The lecture reads hist.history["loss"]: the instant check hands it a History, so must
+    the judge (issue 27: it handed a dict, and the lecture's version scored 0)."""
+    source = _source_nb("07_mnist_lab")
+    lecture = copy.deepcopy(source)
+    cell = next(c for c in lecture["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == "plot_losses")
+    cell["source"] = (
+        "def plot_losses(hist):\n"
+        "    epochs = range(1, len(hist.history['loss']) + 1)\n"
+        "    fig, ax = plt.subplots()\n"
+        "    ax.plot(epochs, hist.history['loss'], label='training loss')\n"
+        "    ax.plot(epochs, hist.history['val_loss'], label='test loss')\n"
+        "    ax.set(xlabel='epoch', ylabel='loss')\n"
+        "    ax.legend()\n"
+        "    return fig\n")
+    verdicts = _judge(source, lecture)
+    assert verdicts["plot_losses_test"].passed, verdicts["plot_losses_test"].message

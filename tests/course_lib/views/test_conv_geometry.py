@@ -98,3 +98,17 @@ def test_plot_strides_draws_one_row_per_stride():
 def test_bad_input_names_the_function(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_the_reveal_explorer_takes_every_size_exercise_of_04():
+    """04 Exercise 1 sends students to this explorer: every layer of every variant must fit in
+    its boxes (a BoundedIntText clamps a value over its max without a word)."""
+    from course_lib.checking.variants import Variant
+    from course_lib.views.conv_geometry import predict_reveal_explorer
+
+    box = predict_reveal_explorer()
+    for student in [None, *(f"s{i}" for i in range(200))]:
+        for layer in vars(Variant("04_convolution", student)["sizes"]).values():
+            for key, name in (("n", "n"), ("f", "f"), ("s", "stride"), ("p", "pad")):
+                box.controls[name].value = layer[key]
+                assert box.controls[name].value == layer[key], (student, key, layer)
