@@ -4,6 +4,7 @@
   ``check_raises``) and the one printer of their verdicts and hints;
 - :mod:`.hashing`: the salted hashes the checks compare, so a check never holds an answer;
 - :mod:`.blanks`: one clear message for an exercise left blank (``require_answer``);
+- :mod:`.reveal`: a predict-first's worked answer shown only after the prediction was checked;
 - :mod:`.variants`: each student's own numbers in the value exercises (statements, numbers
   and the instant check); :mod:`.variants_dense` and :mod:`.variants_conv` define them;
 - :mod:`.lab`: notebook 07's harness (``run_network`` as the lecture prints it, its probes).
@@ -14,7 +15,8 @@ students never receive; nothing here imports it or nbgrader.
 
 from .blanks import require_answer, require_function
 from .checks import CORRECT, NOT_YET, check_answer, check_function, check_outputs, check_raises, say
+from .reveal import reveal_after
 from .variants import variant
 
 __all__ = ["CORRECT", "NOT_YET", "check_answer", "check_function", "check_outputs",
-           "check_raises", "say", "require_answer", "require_function", "variant"]
+           "check_raises", "say", "require_answer", "require_function", "reveal_after", "variant"]

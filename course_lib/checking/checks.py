@@ -25,6 +25,7 @@ import numpy as np
 
 from .blanks import BLANK_MESSAGE, is_blank
 from .hashing import answer_hash
+from .reveal import mark_checked
 
 __all__ = ["check_answer", "check_function", "check_outputs", "check_raises", "say", "CORRECT",
            "NOT_YET"]
@@ -107,6 +108,7 @@ def check_answer(name, value, expected, hints=None, decimals=None):
     """
     if is_blank(value):
         return say(False, blank=True)
+    mark_checked(name)  # a predict-first's worked answer may now be shown (.reveal)
     try:
         got = answer_hash(name, value, decimals)
     except TypeError as err:
