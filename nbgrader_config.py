@@ -42,6 +42,11 @@ else:
     c.Exchange.root = os.path.join(ROOT, "exchange")
     os.makedirs(c.Exchange.root, exist_ok=True)
 
+# What a released exercise cell holds where the solution was: course_lib.checking's
+# your_answer_here() does nothing at the top of a cell (a blank value exercise shows its check's
+# one message, not a bare NotImplementedError too) and raises in a function's body.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nyour_answer_here()"}
+
 # Per-cell time limit while autograding: each source notebook sets its own in
 # metadata.course.cell_timeout (60 s where nothing trains, more for the lab);
 # COURSE_CELL_TIMEOUT=SECONDS overrides them all. nbgrader 0.9 reads Execute.timeout (it ignores

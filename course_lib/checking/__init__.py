@@ -13,10 +13,11 @@ Grading, the judge and the sandbox are the instructor's package, ``course_grader
 students never receive; nothing here imports it or nbgrader.
 """
 
-from .blanks import require_answer, require_function
+from .blanks import require_answer, require_function, your_answer_here
 from .checks import CORRECT, NOT_YET, check_answer, check_function, check_outputs, check_raises, say
 from .reveal import reveal_after
 from .variants import variant
 
 __all__ = ["CORRECT", "NOT_YET", "check_answer", "check_function", "check_outputs",
-           "check_raises", "say", "require_answer", "require_function", "reveal_after", "variant"]
+           "check_raises", "say", "require_answer", "require_function", "reveal_after", "variant",
+           "your_answer_here"]

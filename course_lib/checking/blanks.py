@@ -4,9 +4,17 @@ An exercise is blank while its answer is still ``None`` (or ``...``), or while i
 still raises ``NotImplementedError``. Checks then print :data:`BLANK_MESSAGE`; grade cells call
 :func:`require_answer` or :func:`require_function`, which raise a one-line
 ``NotImplementedError`` that the student and the autograder both read as "not done yet".
+
+A released exercise cell holds :func:`your_answer_here` where the answer goes (nbgrader's
+code stub, ``nbgrader_config.py``): at the top of a cell it does nothing, so a blank value
+exercise shows one message (its check's) instead of a bare ``NotImplementedError`` too; in a
+function's body it raises, so the function reads as blank.
 """
 
-__all__ = ["BLANK_MESSAGE", "is_blank", "require_answer", "require_function"]
+import inspect
+
+__all__ = ["BLANK_MESSAGE", "is_blank", "require_answer", "require_function",
+           "your_answer_here"]
 
 BLANK_MESSAGE = ("Not answered yet: replace the None (or the NotImplementedError) in the "
                  "exercise cell with your answer, run that cell, then run this check again.")
@@ -113,3 +121,33 @@ def require_function(func, exercise, *args):
         raise _not_answered(exercise) from None
     except Exception:  # noqa: BLE001, S110 (answered: the hidden tests judge its errors)
         pass
+
+
+def your_answer_here():
+    """The placeholder of a released exercise cell: replace this call with your answer.
+
+    Returns
+    -------
+    None
+        At the top of a cell (a value exercise: its answer stays ``None`` until you set it).
+
+    Raises
+    ------
+    NotImplementedError
+        In a function's body (a function exercise: calling it says it is not written yet).
+
+    Examples
+    --------
+    >>> your_answer_here()  # at the top of a cell: nothing happens
+    >>> def layer_forward(W, b, x):
+    ...     your_answer_here()
+    >>> layer_forward(1, 2, 3)
+    Traceback (most recent call last):
+    NotImplementedError: layer_forward is not written yet: replace your_answer_here() with its body.
+    """
+    caller = inspect.currentframe().f_back
+    name = caller.f_code.co_name
+    del caller
+    if name == "<module>":
+        return None
+    raise _Blank(f"{name} is not written yet: replace your_answer_here() with its body.")

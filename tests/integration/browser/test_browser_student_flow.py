@@ -108,6 +108,7 @@ def test_the_all_correct_notebook_fills_every_solution(course):
         if c.get("metadata", {}).get("nbgrader", {}).get("solution"):
             src = cell_source(c)
             assert "NotImplementedError" not in src and "YOUR ANSWER HERE" not in src, src
+            assert "your_answer_here()" not in src, src
 
 
 def _blank_last_exercise(course, name):
