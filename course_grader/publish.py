@@ -6,7 +6,8 @@ students (and for Binder) into an empty folder::
 
     release/        the student versions (generated with nbgrader first when missing or stale)
     course_lib/     the package the notebooks import (no __pycache__)
-    binder/         environment.yml, overrides.json, postBuild
+    binder/         environment.yml, overrides.json, page_config.json, student_server.json,
+                    postBuild
     pyproject.toml, LICENSE, environment.yml
     README.md       a short student README (generated), .gitignore
 
@@ -52,7 +53,8 @@ BADGE_TARGET = "release/01_perceptron/01_perceptron.ipynb"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".pytest_cache",
                                  ".hypothesis", ".virtual_documents", ".DS_Store", "*.egg-info")
 _TOP_FILES = ("pyproject.toml", "LICENSE", "environment.yml")
-_BINDER_FILES = ("environment.yml", "overrides.json", "postBuild")
+_BINDER_FILES = ("environment.yml", "overrides.json", "page_config.json", "postBuild",
+                 "student_server.json")
 _GITIGNORE = """\
 .venv/
 __pycache__/
@@ -91,6 +93,62 @@ def _generate_release(root):
                            f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
 
 
+PREVIEW_INDEX = "release/README.md"
+
+
+def assignment_links(names, folder="release/"):
+    """One Markdown list item per assignment, linking its released notebook.
+
+    Parameters
+    ----------
+    names : list of str
+        The assignments, e.g. ``["01_perceptron", ...]``.
+    folder : str, default "release/"
+        The links' prefix, from where the Markdown file lies.
+
+    Examples
+    --------
+    >>> print(assignment_links(["01_perceptron"], folder=""))
+    - [`01_perceptron`](01_perceptron/01_perceptron.ipynb)
+    """
+    return "\n".join(f"- [`{name}`]({folder}{name}/{name}.ipynb)" for name in names)
+
+
+def write_preview_index(course_root="."):
+    """Write :data:`PREVIEW_INDEX`: the student view's index that ``make lab`` opens here.
+
+    Parameters
+    ----------
+    course_root : path, default "."
+        The course folder; its ``release/`` must hold the assignments.
+
+    Returns
+    -------
+    pathlib.Path
+        The index written.
+    """
+    root = Path(course_root)
+    names = sorted(p.name for p in (root / "release").iterdir()
+                   if p.is_dir() and (p / f"{p.name}.ipynb").exists())
+    path = root / PREVIEW_INDEX
+    path.write_text(f"""\
+# The course, as your students see it
+
+This is a **preview of the student view**: each link opens a released notebook (no
+solutions, no hidden tests), as students get it from the published repository, on Binder or on
+the course's JupyterHub. Work through it as a student would: Run All, answer, check.
+
+The instructor's tools (nbgrader's Formgrader and Create Assignment, in the *Nbgrader* menu)
+are only here; students' environments do not show them. The course's own README (`../README.md`)
+is the instructor's.
+
+## The assignments
+
+{assignment_links(names, folder="")}
+""", encoding="utf-8")
+    return path
+
+
 def student_readme(names, github="OWNER/REPO"):
     """The student repository's README.md (Markdown), listing the assignments ``names``.
 
@@ -107,7 +165,7 @@ def student_readme(names, github="OWNER/REPO"):
     """
     badge = (f"https://mybinder.org/v2/gh/{github}/main?urlpath=lab%2Ftree%2F"
              + BADGE_TARGET.replace("/", "%2F"))
-    rows = "\n".join(f"- [`{name}`](release/{name}/{name}.ipynb)" for name in names)
+    rows = assignment_links(names)
     placeholder = ("\nReplace `OWNER/REPO` in the badge's link with this repository's GitHub "
                    "path.\n" if github == "OWNER/REPO" else "")
     return f"""\

@@ -151,3 +151,35 @@ def test_postbuild_releases_every_assignment(course, built):
             text = path.read_text()
             assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
             json.loads(text)
+
+
+def test_postbuild_keeps_the_instructors_nbgrader_tools_out(built, tmp_path):
+    """On Binder (a student's environment) postBuild writes the course's JupyterLab settings
+    into the environment: Markdown opens rendered, and nbgrader's Formgrader, Create Assignment
+    and course list are disabled (Validate and the assignment list stay). Run here with a
+    throw-away environment (a venv that sees this one's packages) as the prefix."""
+    published = built[0]
+    venv = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python*/site-packages"))
+    here = [p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)]
+    (site / "course-test.pth").write_text("\n".join(here) + "\n")
+    env = dict(os.environ, COURSE_PYTHON=str(venv / "bin" / "python"), COURSE_SKIP_DATA="1",
+               PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1",
+               PIP_NO_BUILD_ISOLATION="0")  # pip's inverted switch: setuptools from here
+    env.pop("COURSE_PIP_TARGET", None)
+    proc = subprocess.run(["bash", str(published / "binder" / "postBuild")], cwd=published,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    settings = json.loads((venv / "share/jupyter/lab/settings/overrides.json").read_text())
+    viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["markdown"] == "Markdown Preview"
+    page = json.loads((venv / "etc/jupyter/labconfig/page_config.json").read_text())
+    assert set(page["disabledExtensions"]) == {"@jupyter/nbgrader:formgrader",
+                                               "@jupyter/nbgrader:create-assignment",
+                                               "@jupyter/nbgrader:course-list"}
+    server = json.loads((venv / "etc/jupyter/jupyter_server_config.d/zz_course_student.json")
+                        .read_text())
+    assert server["ServerApp"]["jpserver_extensions"] == {
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.course_list": False}

@@ -1,4 +1,5 @@
-"""`make lab` really serves the course: JupyterLab answers, and it serves the index (README)."""
+"""`make lab` really serves the course: JupyterLab answers, and it opens the student view's
+index (release/README.md, rendered: Markdown opens in its preview)."""
 
 import json
 import os
@@ -60,15 +61,21 @@ def lab(tmp_path):
 
 def test_make_lab_serves_the_course_index(lab):
     base, token, log = lab
-    assert "The course: http://127.0.0.1:" in log, log
+    assert "A preview of the student view: http://127.0.0.1:" in log, log
     status, page = _get(f"{base}/lab?token={token}")
     assert status == 200, log
     assert "JupyterLab" in page
-    # the default URL opens the README, the course's index
-    status, _ = _get(f"{base}/lab/tree/README.md?token={token}")
+    # the default URL opens the student view's index, which links the released notebooks
+    status, _ = _get(f"{base}/lab/tree/release/README.md?token={token}")
     assert status == 200
-    status, body = _get(f"{base}/api/contents/README.md?token={token}")
-    assert status == 200 and "make lab" in body
+    status, body = _get(f"{base}/api/contents/release/README.md?token={token}")
+    assert status == 200 and "preview of the student view" in body
+    assert "(01_perceptron/01_perceptron.ipynb)" in json.loads(body)["content"]
+    # Markdown opens rendered (binder/overrides.json), not as source
+    status, body = _get(
+        f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin?token={token}")
+    viewers = json.loads(body)["schema"]["properties"]["defaultViewers"]["default"]
+    assert viewers.get("markdown") == "Markdown Preview", viewers
     # the assignments are reachable from the index
     status, body = _get(f"{base}/api/contents/notebooks?token={token}")
     assert status == 200 and "01_perceptron" in body
