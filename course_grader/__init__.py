@@ -21,7 +21,8 @@ It imports course_lib; course_lib never imports it (``tests/test_floors.py``).
 - :mod:`.publish` and :mod:`.leaks`: the student repository, scanned for leaks;
 - :mod:`.exchange` and :mod:`.untrusted_copy`: ``nbgrader collect`` that refuses forged,
   linked and oversized hand-ins, copying without following a link;
-- :mod:`.variants`: each student's expected answers, and ``variant STUDENT ASSIGNMENT``.
+- :mod:`.variants`: each student's expected answers, and ``variant STUDENT ASSIGNMENT``;
+- :mod:`.lms`: grades to Canvas and Moodle (``export``), and the item analysis (``report``).
 
-The command line: ``python -m course_grader grade | publish | variant``.
+The command line: ``python -m course_grader grade | publish | variant | export | report``.
 """
