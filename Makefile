@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml binder/overrides.json course_grader/jupyter-config/cour
 lab: setup data
 	@# students work in release/ (no solutions): generate it the first time
 	@test -d release || $(MAKE) --no-print-directory release
-	@$(PY) -c "from course_grader.publish import write_preview_index; write_preview_index()"
+	@$(PY) -c "from course_grader.student_pages import write_preview_index; write_preview_index()"
 	@echo "A preview of the student view: http://127.0.0.1:$(PORT)/lab/tree/release/README.md"
 	@echo "(the released notebooks, no solutions; the instructor's Formgrader is in the Nbgrader menu)."
 	@echo "JupyterLab prints the URL with its token below."

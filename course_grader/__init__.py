@@ -19,6 +19,7 @@ It imports course_lib; course_lib never imports it (``tests/test_floors.py``).
 - :mod:`.feedback`: the assertion that feedback holds no hidden test;
 - :mod:`.batch`: ``make grade`` for a class, on local processes or a Dask cluster;
 - :mod:`.publish` and :mod:`.leaks`: the student repository, scanned for leaks;
+  :mod:`.student_pages`: its README, and the student view's index ``make lab`` opens;
 - :mod:`.exchange` and :mod:`.untrusted_copy`: ``nbgrader collect`` that refuses forged,
   linked and oversized hand-ins, copying without following a link;
 - :mod:`.variants`: each student's expected answers, and ``variant STUDENT ASSIGNMENT``;
