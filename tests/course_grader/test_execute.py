@@ -66,3 +66,29 @@ def test_a_cell_under_the_cap_is_untouched():
     for n in range(3):
         ex.output(outs, _stream("ok\n", n), None, 0)
     assert [o.get("text") for o in outs] == ["ok\n"] * 3
+
+
+def test_past_the_budget_a_cell_is_not_run_and_the_submission_is_flagged(caplog):
+    """One wall-clock budget per submission: once spent, the remaining cells get a visible
+    note instead of running (no kernel is asked), and the log flags it once for a person."""
+    import logging
+    import time
+
+    from course_grader.course import FLAG
+    from course_grader.execute import BUDGET_NOTE
+
+    ex = _executor()
+    ex._budget, ex._over, ex.timeout = 30, False, 60
+    ex._deadline = time.monotonic() + 10
+    assert 9 <= ex._time_left() <= 11  # a cell gets what is left, under its own timeout
+    ex._deadline = time.monotonic() - 1
+    assert ex._time_left() == 1
+    ex.log = logging.getLogger("budget-test")
+    with caplog.at_level(logging.WARNING, logger="budget-test"):
+        cells = [ex.preprocess_cell(new_code_cell("import time; time.sleep(59)"), {}, k)[0]
+                 for k in (4, 5)]
+    for cell in cells:
+        assert cell.outputs[0]["ename"] == "TimeBudget"
+        assert cell.outputs[0]["evalue"] == BUDGET_NOTE.format(budget=30)
+    flags = [r.getMessage() for r in caplog.records if FLAG in r.getMessage()]
+    assert len(flags) == 1 and "time budget of 30 s" in flags[0] and "cell 5" in flags[0]

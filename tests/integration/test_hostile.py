@@ -178,11 +178,6 @@ def _attacks(course, port):
                             "layer_forward": layer}, 5)
     subs["loop"] = ({"truth_table_h": honest, "gate_weights": "while True:\n    pass\n",
                      "layer_forward": layer}, 5)
-    # just under every cell's timeout (15 s) in every cell: stopped at the budget (70 s) and
-    # scored on what was judged by then (at most its honest 2); first in line, being slow
-    nap = "import time\ntime.sleep(14)\n"
-    subs["a_sleeper"] = ({"truth_table_h": honest, "gate_weights": nap, "layer_forward": nap,
-                          "two_layer_forward": nap}, None)
     return subs
 
 
@@ -209,7 +204,7 @@ def graded(tmp_path_factory, gate_weights):
         if extra.name not in (FIRST, SECOND):
             shutil.rmtree(extra)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               COURSE_CELL_TIMEOUT="15", COURSE_QUICK="1", COURSE_SUBMISSION_BUDGET="70")
+               COURSE_CELL_TIMEOUT="15", COURSE_QUICK="1")
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
                    cwd=course, env=env, check=True, capture_output=True)
     server = socket.socket()
@@ -308,13 +303,6 @@ def test_every_submission_scores_only_its_honest_part(graded):
         assert got == want, f"{student}/{folder}: {got} points, expected {want}" + _report(graded)
 
 
-def test_a_submission_over_its_time_budget_is_stopped_and_keeps_at_most_its_honest_part(graded):
-    assert graded["scores"][("a_sleeper", FIRST)] <= 2, _report(graded)
-    nb = _load(graded["course"] / "autograded" / "a_sleeper" / FIRST / f"{FIRST}.ipynb")
-    text = json.dumps(nb)
-    assert "time budget of 70 s" in text or "used its time budget" in text
-
-
 def test_library_answers_score_nothing(graded):
     for grade_id in ("softmax_stable_test", "cross_entropy_mean_test", "one_hot_encode_test"):
         score, _ = graded["cells"][("library", grade_id)]
@@ -341,7 +329,6 @@ def test_broken_submissions_are_listed_for_a_person(graded):
                             ("network", "skipped zero: a symbolic link"),
                             ("network", "skipped pipe: a named pipe"),
                             ("network", "skipped sparse.bin: 1073.7 MB, over the"),
-                            ("a_sleeper", "time budget"),
                             ("linked", "not graded: the submission is a link"),
                             ("bad name<img src=x onerror=alert\\(1\\)>",
                              "not graded: the folder's name is not a student id"),
@@ -470,25 +457,41 @@ def formgrader(graded):
         server.wait()
 
 
-def test_no_script_of_a_student_runs_in_the_formgrader_or_the_feedback(formgrader):
-    from playwright.sync_api import sync_playwright
+# run in its own process: the browser suite's session keeps an asyncio loop in this one, and
+# Playwright's sync API refuses to start inside it
+BROWSE = """
+import json, sys
+from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            page = browser.new_page()
-            page.goto(f"{formgrader['url']}/formgrader/submissions/{formgrader['id']}/"
-                      f"?token={formgrader['token']}", wait_until="load")
-            page.wait_for_timeout(1500)  # an onerror fires after the image fails
-            assert "My explanation" in page.content(), "the written answer is not shown"
-            assert page.evaluate("typeof $ === 'function' && typeof submission_id"
-                                 " === 'string'"), "the formgrader's own scripts did not run"
-            assert page.evaluate("window.__pwned") is None, \
-                f"a student's script ran in the formgrader ({page.evaluate('window.__pwned')})"
-            page.goto(formgrader["feedback"].as_uri(), wait_until="load")
-            page.wait_for_timeout(1500)
-            assert "My explanation" in page.content()
-            assert page.evaluate("window.__pwned") is None, "a student's script ran in feedback"
-        finally:
-            browser.close()
+chromium, page_url, feedback_url = sys.argv[1:4]
+seen = {}
+with sync_playwright() as pw:
+    browser = pw.chromium.launch(executable_path=chromium,
+                                 args=["--no-sandbox", "--disable-dev-shm-usage"])
+    page = browser.new_page()
+    for key, url in (("formgrader", page_url), ("feedback", feedback_url)):
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(1500)  # an onerror fires after the image fails
+        seen[key] = {"pwned": page.evaluate("window.__pwned"),
+                     "written": "My explanation" in page.content(),
+                     "own_scripts": page.evaluate("typeof $ === 'function' && "
+                                                  "typeof submission_id === 'string'")}
+    browser.close()
+print(json.dumps(seen))
+"""
+
+
+def test_no_script_of_a_student_runs_in_the_formgrader_or_the_feedback(formgrader):
+    page = (f"{formgrader['url']}/formgrader/submissions/{formgrader['id']}/"
+            f"?token={formgrader['token']}")
+    proc = subprocess.run([sys.executable, "-c", BROWSE, CHROMIUM, page,
+                           formgrader["feedback"].as_uri()],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["formgrader"]["written"], "the written answer is not shown"
+    assert seen["formgrader"]["own_scripts"], "the formgrader's own scripts did not run"
+    assert seen["formgrader"]["pwned"] is None, \
+        f"a student's script ran in the formgrader ({seen['formgrader']['pwned']})"
+    assert seen["feedback"]["written"]
+    assert seen["feedback"]["pwned"] is None, "a student's script ran in the feedback"

@@ -372,3 +372,21 @@ def test_the_lectures_plot_losses_passes_the_check_and_the_judge_alike():
         "    return fig\n")
     verdicts = _judge(source, lecture)
     assert verdicts["plot_losses_test"].passed, verdicts["plot_losses_test"].message
+
+
+def test_past_the_budget_the_judge_stops_and_says_so():
+    """The budget the execution started covers the judge too: with it spent, no spec runs,
+    every test says Stopped, and a person is told (issue 26: a probe that slept just under
+    every timeout scored full marks in 20 times the time)."""
+    import time
+
+    from course_grader.judge.notebook import BUDGET_SPENT
+
+    source = _source_nb("01_perceptron")
+    start = time.monotonic()
+    verdicts, problems = judge_notebook(source, source, timeout=TIMEOUT,
+                                        deadline=time.monotonic() - 1)
+    assert time.monotonic() - start < 20
+    assert verdicts and all(v.message == BUDGET_SPENT and not v.passed
+                            for v in verdicts.values())
+    assert "the judge stopped: the submission used its time budget" in problems
