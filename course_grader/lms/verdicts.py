@@ -21,8 +21,9 @@ __all__ = ["PASSED", "BLANK", "WRONG", "cell_verdicts", "read_verdicts", "hint_o
 PASSED, BLANK, WRONG = "passed", "blank", "wrong"
 BLANK_PREFIX = "Not answered yet"  # course_grader.judge.notebook.run_spec's blank verdict
 MINE_PREFIX = "Your numbers ("  # Variant.mine: whose numbers these were, not the mistake
-# 7,840 is one number (thousands), (3,4) two; a digit inside a name (w1, x2) is no number
-_NUMBER = re.compile(r"(?<![\w.])[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
+# 7,840 is one number (thousands), (3,4) two; a digit inside a name (w1, x2) is no number, nor
+# is the formula's "+1" (the mistake "forgot the +1" is the same for everyone)
+_NUMBER = re.compile(r"(?<![\w.+])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
                      r"(?![\w])")
 _QUOTED = re.compile(r"'[^'\n]{0,80}'|\"[^\"\n]{0,80}\"")
 
@@ -49,6 +50,8 @@ def hint_of(message):
     'At least one row is wrong.'
     >>> hint_of("Your code raised ValueError: shapes (3,4) and (5,) not aligned")
     'Your code raised ValueError: shapes (#,#) and (#,) not aligned'
+    >>> hint_of("An output size one too small (27): the +1 is missing.")
+    'An output size one too small (#): the +1 is missing.'
     """
     text = str(message).split(MINE_PREFIX, 1)[0]
     text = _QUOTED.sub("#", text)
