@@ -8,7 +8,9 @@ execution, keeps only output that is data, never markup:
 
 - streams and errors (text, escaped by every renderer);
 - ``text/plain``, and ``image/png`` / ``image/jpeg`` / ``image/gif`` whose data is base64;
-- of an output's metadata, only a numeric ``width`` and ``height``.
+- of an output's metadata, only a numeric ``width`` and ``height`` and a string ``alt`` (the
+  image's text alternative, which course_lib's figures carry and nbgrader's feedback and
+  formgrader templates write, escaped, into the ``<img>``), cut to :data:`ALT_LIMIT` characters.
 
 Everything else (HTML, Markdown, LaTeX, JavaScript, SVG, JSON, widget views) is dropped; an
 output left with nothing to show becomes :data:`REMOVED_NOTE`, visible to the grader.
@@ -28,7 +30,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 __all__ = ["InertOutputs", "inert_output", "sanitized_markdown", "REMOVED_NOTE", "KEPT_TYPES",
-           "MARKDOWN_FILTER", "MARKDOWN_TAGS", "MARKDOWN_ATTRIBUTES"]
+           "MARKDOWN_FILTER", "MARKDOWN_TAGS", "MARKDOWN_ATTRIBUTES", "ALT_LIMIT"]
 
 MARKDOWN_FILTER = {"markdown2html": "course_grader.inert.sanitized_markdown"}
 
@@ -38,6 +40,8 @@ MARKDOWN_TAGS = ["p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "str
                  "table", "thead", "tbody", "tr", "th", "td", "span", "div", "sup", "sub", "kbd"]
 MARKDOWN_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title", "width", "height"],
                        "th": ["align"], "td": ["align"], "*": ["class"]}
+ALT_LIMIT = 2000
+"""Characters of an image's ``alt`` text kept (course_lib's longest is about 700)."""
 REMOVED_NOTE = "[an output of type {types} was removed: grading keeps only text and images]"
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
@@ -70,6 +74,8 @@ def _inert_metadata(metadata):
         if image in KEPT_TYPES and isinstance(meta, dict):
             sizes = {k: v for k, v in meta.items() if k in ("width", "height")
                      and isinstance(v, int | float) and not isinstance(v, bool)}
+            if isinstance(meta.get("alt"), str) and meta["alt"].strip():
+                sizes["alt"] = meta["alt"][:ALT_LIMIT]  # text: the templates escape it
             if sizes:
                 out[image] = sizes
     return out

@@ -10,7 +10,8 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..losses import softmax
-from .display import explorer_box, figure_png
+from .describe import describe
+from .display import explorer_box, new_figure, show_figure
 
 __all__ = [
     "CLASSES",
@@ -18,7 +19,6 @@ __all__ = [
     "SATURATION",
     "activation_caption",
     "activation_explorer",
-    "figure_png",
     "plot_activation",
     "plot_softmax_bars",
     "saturation_edge",
@@ -112,6 +112,9 @@ def plot_activation(name, z_max=6.0, ax=None):
     ax.set_xlabel("z (weighted input)")
     ax.set_ylabel("g(z), g'(z)")
     ax.legend(loc="upper left", fontsize=8)
+    describe(ax, f"Plot of {name}(z) (solid line) and its derivative {name}'(z) (dashed) for z "
+                 f"from -{z_max:g} to {z_max:g}, the flat tails shaded grey. "
+                 + activation_caption(name, z_max))
     return ax
 
 
@@ -163,8 +166,8 @@ def activation_explorer(name="sigmoid", z_max=6.0):
 
     def update(_change=None):
         caption.value = activation_caption(choice.value, span.value)
-        image.value = figure_png(lambda fig: plot_activation(choice.value, span.value,
-                                                             fig.subplots()))
+        show_figure(image, new_figure(lambda fig: plot_activation(choice.value, span.value,
+                                                                  fig.subplots())))
 
     return explorer_box([widgets.HBox([choice, span]), caption, image],
                         {"activation": choice, "z_max": span}, caption, image, update)
@@ -220,6 +223,10 @@ def plot_softmax_bars(logits, temperature=1.0, ax=None):
     other = bars[(k + 1) % len(CLASSES)]
     ax.legend([bars[k], other], ["predicted (argmax)", "other classes"], loc="upper center",
               ncol=2, fontsize=8)
+    probs = ", ".join(f"{c} {v:.2f}" + (" (predicted)" if i == k else "")
+                      for i, (c, v) in enumerate(zip(CLASSES, p, strict=True)))
+    describe(ax, f"Bar chart of the probabilities softmax(z / T) at T = {temperature:g}: "
+                 f"{probs}.")
     return ax
 
 
@@ -248,8 +255,8 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), temperature=1.0):
         z = [sliders[c].value for c in CLASSES]
         t = sliders["temperature"].value
         caption.value = f"<b>{softmax_caption(z, t)}</b>"
-        image.value = figure_png(lambda fig: plot_softmax_bars(z, t, fig.subplots()),
-                                 figsize=(5, 3.2))
+        show_figure(image, new_figure(lambda fig: plot_softmax_bars(z, t, fig.subplots()),
+                                      figsize=(5, 3.2)))
 
     return explorer_box([widgets.HBox([widgets.VBox(list(sliders.values())), image]), caption],
                         sliders, caption, image, update)

@@ -1,5 +1,7 @@
 """Pictures for the classic CNN architectures: where the parameters sit, the ImageNet
-challenge's error by year, learned filters and feature maps, and a layer-by-layer explorer.
+challenge's error by year, and a layer-by-layer explorer. Learned filters and feature maps
+have a module of their own (:mod:`.feature_maps`) and are imported here too, so that the
+notebooks import the architectures' views from one module.
 """
 
 
@@ -7,7 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from .display import png_bytes
+from .describe import describe
+from .display import show_figure
+from .feature_maps import plot_feature_maps, plot_filters
 
 __all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
            "plot_ilsvrc_top5", "plot_params_per_layer", "plot_filters", "plot_feature_maps",
@@ -66,6 +70,11 @@ def plot_ilsvrc_top5(ax=None):
     ax.set_title("ImageNet challenge (ILSVRC) winners: top-5 error by year")
     ax.legend(loc="upper right")
     fig.text(0.01, -0.02, ILSVRC_SOURCE, fontsize=7, ha="left", va="top", wrap=True)
+    winners = "; ".join(f"{y} {name} {err:g}%" for y, name, err in ILSVRC_TOP5)
+    second = "; ".join(f"{name} ({y}, second) {err:g}%" for y, name, err in ILSVRC_RUNNER_UP)
+    describe(ax, f"Bar chart of the ImageNet challenge (ILSVRC) winners' top-5 error by year: "
+                 f"{winners}; {second}; a dashed line marks the human estimate, about "
+                 f"{HUMAN_TOP5}%.")
     return fig
 
 
@@ -158,85 +167,27 @@ def plot_params_per_layer(names, params, title, highlight=None, log=False, ax=No
         from matplotlib.patches import Patch
         ax.legend(handles=[Patch(color="#e15759", label="chosen layer"),
                            Patch(color="#4e79a7", label="other layers")], loc="lower right")
+    describe(ax, _params_text(names, params, title, highlight))
     return fig
 
 
-def _tile(images, ncols, cmap, titles, suptitle, size=1.3):
-    n = len(images)
-    ncols = min(ncols, n)
-    nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 0.4, size * nrows + 0.8),
-                             squeeze=False, constrained_layout=True)
-    for k, ax in enumerate(axes.ravel()):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if k >= n:
-            ax.axis("off")
-            continue
-        ax.imshow(images[k], cmap=cmap[k] if isinstance(cmap, list) else cmap,
-                  interpolation="nearest")
-        ax.set_title(titles[k], fontsize=8)
-    fig.suptitle(suptitle)
-    return fig
-
-
-def plot_filters(w, title="first-layer filters", ncols=8):
-    """Show a bank of filters as small images (weights scaled per filter).
-
-    Parameters
-    ----------
-    w : numpy.ndarray, shape (K, F, F, C)
-        C = 1: grey images (dark = negative, light = positive); C = 3: colour images;
-        otherwise the mean over the depth.
-    title : str
-    ncols : int, default 8
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    w = np.asarray(w, dtype=np.float64)
-    if w.ndim != 4 or w.shape[1] != w.shape[2]:
-        raise ValueError(f"plot_filters: w must be a filter bank of shape (K, F, F, C), got "
-                         f"shape {w.shape}. Pass a Conv2D layer's weights W.")
-    k, f = w.shape[0], w.shape[1]
-    images = []
-    for filt in w:
-        lo, hi = filt.min(), filt.max()
-        scaled = (filt - lo) / (hi - lo) if hi > lo else np.full_like(filt, 0.5)
-        images.append(scaled if w.shape[3] == 3 else scaled.mean(axis=2))
-    titles = [f"filter {i}" for i in range(k)]
-    return _tile(images, ncols, "gray", titles, f"{title}: {k} filters of {f}x{f}x{w.shape[3]}")
-
-
-def plot_feature_maps(maps, title="feature maps", image=None, ncols=8):
-    """Show the activation maps of one example, optionally after the input image.
-
-    Parameters
-    ----------
-    maps : numpy.ndarray, shape (H, W, K)
-        One activation map per filter.
-    title : str
-    image : numpy.ndarray, shape (H0, W0) or (H0, W0, 1), optional
-        The input, shown first.
-    ncols : int, default 8
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    maps = np.asarray(maps)
-    if maps.ndim != 3:
-        raise ValueError(f"plot_feature_maps: maps must have shape (H, W, K) (one example), got "
-                         f"shape {maps.shape}. Take out[0] of a batch output.")
-    images = [maps[:, :, i] for i in range(maps.shape[2])]
-    titles = [f"map {i}" for i in range(maps.shape[2])]
-    if image is not None:
-        images.insert(0, np.asarray(image).reshape(np.shape(image)[:2]))
-        titles.insert(0, "input")
-    h, w, k = maps.shape
-    cmaps = ["gray_r"] * (len(images) - k) + ["viridis"] * k  # the digit as on paper
-    return _tile(images, ncols, cmaps, titles, f"{title}: {k} maps of {h}x{w}")
+def _params_text(names, params, title, highlight):
+    """The parameter bars in words: the total, the biggest layers, the layers without any."""
+    total = max(int(params.sum()), 1)
+    order = [i for i in np.argsort(-params, kind="stable") if params[i]]
+    shown = order if len(order) <= 8 else order[:5]
+    listed = ", ".join(f"{names[i]} {params[i]:,} ({100 * params[i] / total:.1f}%)"
+                       for i in shown)
+    more = f" and {len(order) - len(shown)} smaller layers" if len(shown) < len(order) else ""
+    empty = [names[i] for i in range(len(names)) if not params[i]]
+    text = (f"Horizontal bar chart of the parameters per layer of {title}, "
+            f"{int(params.sum()):,} in all, {len(names)} layers; largest first: {listed}{more}.")
+    if empty:
+        text += f" No parameters: {', '.join(empty)}."
+    if highlight is not None:
+        text += (f" Highlighted: {names[highlight]} with {params[highlight]:,} "
+                 f"({100 * params[highlight] / total:.2f}%).")
+    return text
 
 
 def _product(shape):
@@ -282,7 +233,7 @@ def layer_explorer(model, title="model"):
             f"{' x '.join(map(str, r['output_shape']))}; parameters {formula}{share}.")
         fig = plot_params_per_layer([x["name"] for x in rows], [x["params"] for x in rows],
                                     title, highlight=layer.value, log=True)
-        image.value = png_bytes(fig, dpi=70)
+        show_figure(image, fig, dpi=70)
 
     layer.observe(update, names="value")
     update()

@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..shapes import check_int, conv_output_size
-from .display import png_bytes
+from .describe import describe
+from .display import show_figure
 
 __all__ = ["window_count", "formula_text", "plot_positions", "plot_strides",
            "predict_reveal_explorer"]
@@ -99,6 +100,14 @@ def plot_positions(n, f, stride=1, pad=0, ax=None):
     verdict = f"{count} positions" if message is None else "does not fit"
     ax.set_title(f"N={n}, F={f}, S={stride}, P={pad}: {formula_text(n, f, stride, pad)}"
                  f"  ({verdict})", fontsize=10)
+    fits = ", ".join(str(k * stride) for k in range(count)) or "none"
+    text = (f"Windows of a {f}-wide filter along an input of width {n} with padding {pad} "
+            f"({total} cells, zeros grey) and stride {stride}: "
+            f"{formula_text(n, f, stride, pad)}. Whole windows start at cells {fits}.")
+    if message is not None or count == 0:
+        text += (f" The next window, at cell {count * stride}, would stick out (dashed red): "
+                 "the filter does not fit.")
+    describe(ax, text)
     return ax
 
 
@@ -161,7 +170,8 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
 
     def hide(*_):
         caption.value = prompt
-        image.value = b""
+        image.value, image.tooltip = b"", None
+        image.layout.display = "none"  # no empty <img> without a text alternative
 
     def show(*_):
         n, f, s, p = (boxes[k].value for k in ("n", "f", "stride", "pad"))
@@ -177,7 +187,8 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
                          f"{formula_text(n, f, s, p)}: {result}")
         fig = Figure(figsize=(8, 2.6), layout="constrained")
         plot_positions(n, f, s, p, ax=fig.subplots())
-        image.value = png_bytes(fig, dpi=80)
+        show_figure(image, fig, dpi=80)
+        image.layout.display = ""
 
     for w in (*boxes.values(), guess):
         w.observe(hide, "value")

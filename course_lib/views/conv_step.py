@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .conv_geometry import MISS, formula_text, window_count
-from .display import png_bytes
+from .describe import describe
+from .display import show_figure
 
 __all__ = ["conv_step_state", "conv_step_explorer"]
 
@@ -101,8 +102,8 @@ def _matrix(ax, a, title, box=None, color=WINDOW, cmap="coolwarm", vmin=None, vm
     ax.set_title(title, fontsize=10)
 
 
-def _draw_step(state, w, stride, pad):
-    """PNG of the four panels: padded input and window, filter, products, output so far."""
+def _draw_step(image, state, w, stride, pad):
+    """Show the four panels in ``image``: padded input and window, filter, products, output."""
     xp, f, count = state["padded"], w.shape[0], state["count"]
     size, n = xp.shape[0], xp.shape[0] - 2 * pad
     row, col, products = state["row"], state["col"], state["products"]
@@ -123,7 +124,27 @@ def _draw_step(state, w, stride, pad):
     _matrix(axes[1], w, f"filter {f}x{f}")
     _matrix(axes[2], products, f"products (sum {products.sum():g})")
     _matrix(axes[3], state["output"], f"output {count}x{count}", (row, col, 1))
-    return png_bytes(fig, dpi=80)
+    describe(fig, _step_text(state, w, stride, pad))
+    show_figure(image, fig, dpi=80)
+
+
+def _step_text(state, w, stride, pad):
+    """The four panels in words, with every number of the window, filter and products."""
+    def rows(a):
+        return "[" + ", ".join("[" + ", ".join("?" if np.isnan(v) else f"{v:g}" for v in r)
+                               + "]" for r in np.asarray(a, dtype=float)) + "]"
+
+    f, count, row, col = w.shape[0], state["count"], state["row"], state["col"]
+    n = state["padded"].shape[0] - 2 * pad
+    text = (f"Four panels. The {n}x{n} input with padding {pad}, stride {stride}, the window "
+            f"at rows {row * stride} to {row * stride + f - 1}, columns {col * stride} to "
+            f"{col * stride + f - 1} framed: {rows(state['window'])}. The {f}x{f} filter "
+            f"{rows(w)}. Their products {rows(state['products'])}, sum "
+            f"{state['value']:g}. The {count}x{count} output so far, ? not yet computed: "
+            f"{rows(state['output'])}.")
+    if state["message"]:
+        text += " The filter does not fit: the hatched rows and columns are never covered."
+    return text
 
 
 def conv_step_explorer(x=None, w=None):
@@ -166,7 +187,7 @@ def conv_step_explorer(x=None, w=None):
             return
         state.update(conv_step_state(x, w, stride.value, pad.value, position.value))
         caption.value = _step_caption(state, w, stride.value, pad.value)
-        image.value = _draw_step(state, w, stride.value, pad.value)
+        _draw_step(image, state, w, stride.value, pad.value)
 
     def reshape(*_):
         count = window_count(x.shape[0], w.shape[0], stride.value, pad.value)[0]

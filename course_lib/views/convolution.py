@@ -21,6 +21,7 @@ from .conv_geometry import (
     window_count,
 )
 from .conv_step import conv_step_explorer, conv_step_state
+from .describe import describe
 
 __all__ = ["window_count", "formula_text", "plot_positions", "plot_strides", "plot_image_grid",
            "plot_volumes", "conv_step_explorer", "conv_step_state", "predict_reveal_explorer"]
@@ -57,7 +58,16 @@ def plot_image_grid(images, titles, suptitle, ncols=None, cmaps=None, size=2.6):
         ax.tick_params(labelsize=7)
     fig.suptitle(suptitle)
     fig.tight_layout()
+    describe(fig, f"{suptitle}: {len(images)} images, " + "; ".join(
+        _map_text(t, np.asarray(img)) for t, img in zip(titles, images, strict=False)) + ".")
     return fig
+
+
+def _map_text(title, img):
+    """One image of a grid in words: its title, size and range of values."""
+    kind = "colour image" if img.ndim == 3 else "map"
+    return (f"{title} ({kind} {img.shape[0]}x{img.shape[1]}, values from {img.min():.3g} to "
+            f"{img.max():.3g})")
 
 
 def plot_volumes(shapes, labels, title="A ConvNet: volumes and the layers between them"):
@@ -89,4 +99,8 @@ def plot_volumes(shapes, labels, title="A ConvNet: volumes and the layers betwee
     ax.axis("off")
     ax.set_title(title + "  (height x width x depth)")
     fig.tight_layout()
+    steps = " ".join(f"{'x'.join(map(str, shape))}" + (f", then {' '.join(labels[i].split())}, "
+                                                         if i < len(labels) else "")
+                     for i, shape in enumerate(shapes))
+    describe(fig, f"{title}, drawn as boxes (height x width x depth): {steps}.")
     return fig

@@ -1,7 +1,7 @@
 """Show an ipywidgets explorer so that it also reads well where no front end is attached;
-wire an explorer's controls; render figures to PNG for its image."""
+wire an explorer's controls; render described figures to PNG for its image."""
 
-__all__ = ["show_widget", "explorer_box", "png_bytes", "figure_png"]
+__all__ = ["show_widget", "explorer_box", "png_bytes", "new_figure", "show_figure"]
 
 
 def show_widget(widget, description):
@@ -97,13 +97,13 @@ def png_bytes(fig, dpi=None):
     return buf.getvalue()
 
 
-def figure_png(draw, figsize=(5.5, 3.5), dpi=90, layout="tight"):
-    """Render ``draw(fig)`` into PNG bytes with a figure that pyplot never sees (no leak).
+def new_figure(draw, figsize=(5.5, 3.5), dpi=90, layout="tight"):
+    """A figure that pyplot never sees (nothing leaks into the output), drawn by ``draw(fig)``.
 
     Parameters
     ----------
     draw : callable
-        ``draw(fig)`` adds axes to the figure and draws on them.
+        ``draw(fig)`` adds axes to the figure, draws and describes them.
     figsize : (float, float), default (5.5, 3.5)
         Width and height in inches.
     dpi : float, default 90
@@ -111,11 +111,43 @@ def figure_png(draw, figsize=(5.5, 3.5), dpi=90, layout="tight"):
 
     Returns
     -------
-    bytes
-        The PNG file.
+    matplotlib.figure.Figure
     """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, dpi=dpi, layout=layout)
     draw(fig)
-    return png_bytes(fig)
+    return fig
+
+
+def show_figure(image, fig, dpi=None):
+    """Show a described figure in an ``ipywidgets.Image``: its PNG and its text alternative.
+
+    The text becomes the widget's ``tooltip``, which ipywidgets 8 writes into the ``<img>``'s
+    ``title``: the image's accessible name in JupyterLab (ipywidgets has no ``alt``).
+    ipywidgets 8.1's ImageView reads a ``description`` that an Image does not have whenever a
+    tooltip is set, and fails to render ("Cannot read properties of undefined (reading
+    'length')", measured in JupyterLab 4.6.6): the image gets an empty synced ``description``
+    first, so the tooltip reaches the ``<img>`` as its ``title``.
+
+    Parameters
+    ----------
+    image : ipywidgets.Image
+    fig : matplotlib.figure.Figure
+        Described with :func:`~.describe.describe`; a pyplot figure is closed afterwards.
+    dpi : float, optional
+
+    Raises
+    ------
+    ValueError
+        If the figure has no text alternative.
+    """
+    from traitlets import Unicode
+
+    from .describe import require_description  # matplotlib: not on `import course_lib.views`
+
+    text = require_description(fig, "show_figure")
+    if "description" not in image.keys:
+        image.add_traits(description=Unicode("").tag(sync=True))
+    image.tooltip = text
+    image.value = png_bytes(fig, dpi)

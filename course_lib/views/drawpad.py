@@ -10,8 +10,9 @@ and the model. :func:`read_digit` is that step alone (ink in, probabilities and 
 import numpy as np
 
 from ..data.drawn import preprocess_digit, rgba_to_ink, strokes_to_ink
-from .cnn import plot_feature_maps
-from .display import figure_png, png_bytes
+from .describe import describe
+from .display import new_figure, show_figure
+from .feature_maps import plot_feature_maps
 
 __all__ = ["DIGIT_NAMES", "DrawPad", "draw_pad", "feature_maps", "prediction_text",
            "read_digit"]
@@ -134,6 +135,10 @@ def _draw_reading(fig, digit, probs):
     ax_bar.set_xlabel("digit")
     ax_bar.set_ylabel("probability")
     ax_bar.set_title("the model's probabilities", fontsize=9)
+    top = np.argsort(-probs, kind="stable")[:3]
+    describe(fig, "The drawing as the model sees it (28x28 pixels) and a bar chart of the "
+                  "model's probabilities for the digits 0 to 9: "
+                  + ", ".join(f"{int(d)} {probs[d]:.2f}" for d in top) + ", the rest lower.")
 
 
 class DrawPad:
@@ -205,7 +210,7 @@ class DrawPad:
         self.strokes, self.drawing, self.reading = [], False, None
         self._paper()
         self.caption.value = message
-        self._show(b"")
+        self._show(None)
         self.maps.children = ()
 
     def ink(self):
@@ -226,27 +231,32 @@ class DrawPad:
         """
         self.reading = read_digit(self.model, self.ink(), self.name)
         digit, probs = self.reading["digit"], self.reading["probs"]
-        png, maps = b"", ()
+        fig, maps = None, ()
         if digit is not None:
-            png = figure_png(lambda fig: _draw_reading(fig, digit, probs), figsize=(5.2, 2.2),
+            fig = new_figure(lambda f: _draw_reading(f, digit, probs), figsize=(5.2, 2.2),
                              dpi=80)
             if self.show_maps:
                 maps = [self._maps_image(title, m, digit if k == 0 else None)
                         for k, (title, m) in enumerate(feature_maps(self.model, digit))]
-        self._show(png)
+        self._show(fig)
         self.maps.children = maps
         self.caption.value = f"<b>{self.reading['text']}</b>"
 
-    def _show(self, png):
-        """The image of the input and probabilities, hidden while there is none."""
-        self.image.value = png
-        self.image.layout.display = "" if png else "none"
+    def _show(self, fig):
+        """The described figure of the input and probabilities; hidden while there is none."""
+        if fig is None:
+            self.image.value, self.image.tooltip = b"", None
+        else:
+            show_figure(self.image, fig)
+        self.image.layout.display = "" if fig is not None else "none"
 
     def _maps_image(self, title, maps, image):
         import ipywidgets as widgets
 
         fig = plot_feature_maps(maps, f"your digit, {title}", image=image, ncols=8)
-        return widgets.Image(value=png_bytes(fig, dpi=60), format="png")
+        picture = widgets.Image(format="png")
+        show_figure(picture, fig, dpi=60)
+        return picture
 
 
 def draw_pad(model, name="the model", maps=False, size=280, pen=20):

@@ -8,7 +8,8 @@ the model's probabilities. Both import matplotlib or ipywidgets only when called
 import numpy as np
 
 from ..losses import as_labels
-from .display import explorer_box, figure_png
+from .describe import describe
+from .display import explorer_box, new_figure, show_figure
 
 __all__ = ["mistakes_of", "show_misclassified", "misclassified_explorer"]
 
@@ -60,6 +61,11 @@ def show_misclassified(images, y_true, probs, n=24, cols=8, title=None):
     fig.suptitle(title or f"Misclassified: {len(shown)} of {len(wrong):,} mistakes "
                           f"in {len(y):,} images (true label, prediction, its probability)",
                  fontsize=9)
+    listed = "; ".join(f"#{i}: true {y[i]}, predicted {pred[i]} ({probs[i, pred[i]]:.0%})"
+                       for i in shown)
+    describe(fig, f"Gallery of {len(shown)} of the {len(wrong):,} misclassified images among "
+                  f"{len(y):,}, each with its true label, the prediction and its probability"
+                  + (f": {listed}." if listed else "."))
     return fig
 
 
@@ -102,6 +108,12 @@ def _draw_mistake(fig, image, probs, true, pred, i):
     ax_bar.set_xlabel("digit (green: true, red: predicted)")
     ax_bar.set_ylabel("probability")
     ax_bar.set_title("the model's probabilities")
+    others = sorted((d for d in range(len(probs)) if d not in (true, pred)),
+                    key=lambda d: -probs[d])[:2]
+    rest = ", ".join(f"{d} {probs[d]:.2f}" for d in others)
+    describe(fig, f"Test image #{i}, a handwritten {true}, and a bar chart of the model's "
+                  f"probabilities: {pred} (predicted) {probs[pred]:.2f}, {true} (true) "
+                  f"{probs[true]:.2f}; the next largest {rest}.")
 
 
 def misclassified_explorer(images, y_true, probs):
@@ -128,15 +140,17 @@ def misclassified_explorer(images, y_true, probs):
         mistake.max = max(1, len(picks))
         if len(picks) == 0:
             caption.value = f"No mistakes with true digit {digit.value}."
-            image.value = figure_png(lambda fig: None, figsize=(1, 1))
+            show_figure(image, new_figure(
+                lambda fig: describe(fig, f"No mistakes with true digit {digit.value}."),
+                figsize=(1, 1)))
             return
         k = min(mistake.value, len(picks))
         i = picks[k - 1]
         caption.value = (f"Mistake {k} of {len(picks):,}: test image #{i} is a <b>{y[i]}</b>, "
                          f"the model says <b>{pred[i]}</b> with probability "
                          f"{probs[i, pred[i]]:.2f} (and {probs[i, y[i]]:.2f} for {y[i]}).")
-        image.value = figure_png(lambda fig: _draw_mistake(fig, images[i], probs[i], y[i],
-                                                           pred[i], i), figsize=(6.5, 2.8))
+        show_figure(image, new_figure(lambda fig: _draw_mistake(fig, images[i], probs[i], y[i],
+                                                                pred[i], i), figsize=(6.5, 2.8)))
 
     return explorer_box([widgets.HBox([digit, mistake]), caption, image],
                         {"digit": digit, "mistake": mistake}, caption, image, update)

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..shapes import check_int, dense_params
-from .display import explorer_box, figure_png
+from .describe import describe
+from .display import explorer_box, new_figure, show_figure
 
 __all__ = [
     "draw_network",
@@ -133,6 +134,11 @@ def draw_network(widths, ax=None, max_nodes=9):
     handles, labels = ax.get_legend_handles_labels()
     labels = [lab if lab in ("inputs", "outputs") else "hidden units" for lab in labels]
     ax.legend(handles, labels, loc="lower center", fontsize=7, ncol=3, frameon=False)
+    hidden = ", ".join(f"{w:,}" for w in widths[1:-1]) or "none"
+    describe(ax, f"Drawing of the fully connected network {arch}: {widths[0]:,} inputs, "
+                 f"hidden layers of {hidden} units, {widths[-1]:,} outputs, every unit joined "
+                 f"to every unit of the next layer; parameters per layer "
+                 f"{', '.join(f'{c:,}' for c in counts)}, {sum(counts):,} in all.")
     return ax
 
 
@@ -183,8 +189,8 @@ def network_explorer(n_inputs=784, n_outputs=10, hidden=(500, 300), max_hidden=3
             controls[f"hidden {i + 1}"].disabled = i >= n
         w = widths()
         caption.value = f"<pre>{mlp_param_text(w)}</pre>"
-        image.value = figure_png(lambda fig: draw_network(w, fig.subplots()),
-                                 figsize=(1.6 * len(w) + 1.4, 3.6))
+        show_figure(image, new_figure(lambda fig: draw_network(w, fig.subplots()),
+                                      figsize=(1.6 * len(w) + 1.4, 3.6)))
 
     return explorer_box([widgets.HBox([widgets.VBox(list(controls.values())), caption]), image],
                         controls, caption, image, update)

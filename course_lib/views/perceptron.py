@@ -9,7 +9,8 @@ separates the inputs with output 1 from those with output 0.
 import numpy as np
 
 from ..activations import sign, step
-from .display import figure_png
+from .describe import describe
+from .display import new_figure, show_figure
 
 __all__ = [
     "INPUTS", "truth_table", "gate_name", "draw_decision", "draw_layer", "perceptron_explorer",
@@ -121,7 +122,42 @@ def draw_decision(ax, b, w1, w2):
     ax.set_xticks([0, 1])
     ax.set_yticks([0, 1])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize="small")
+    describe(ax, _decision_text(b, w1, w2, table))
     return ax
+
+
+def _points(table, value):
+    pts = [f"({x1}, {x2})" for (x1, x2), out in zip(INPUTS, table, strict=True) if out == value]
+    return ", ".join(pts) or "none"
+
+
+def _decision_text(b, w1, w2, table):
+    """The decision plot in words: the gate, which inputs give 1 and 0, where the line runs."""
+    if w2 != 0:
+        slope, icpt = -w1 / w2, -b / w2
+        line = (f"the decision line z = 0 is x2 = {icpt:g} {'-' if slope < 0 else '+'} "
+                f"{abs(slope):g}·x1")
+    elif w1 != 0:
+        line = f"the decision line z = 0 is the vertical line x1 = {-b / w1:g}"
+    else:
+        line = "there is no decision line: z is the constant b"
+    return (f"Decision plot of the perceptron {_formula(b, w1, w2)}, which computes "
+            f"{gate_name(table)}: output 1 (green circles) at {_points(table, 1)}; output 0 "
+            f"(red squares) at {_points(table, 0)}; {line}.")
+
+
+def _layer_text(W, b):
+    """The layer diagram in words: every weight with its sign (or a summary of a big layer)."""
+    units, inputs = W.shape
+    head = f"Diagram of a dense layer z = Wx + b with {inputs} inputs and {units} units. "
+    if W.size > 24:
+        return (head + f"{int((W > 0).sum())} positive, {int((W < 0).sum())} negative and "
+                f"{int((W == 0).sum())} zero weights, the largest |w| = {np.abs(W).max():g}; "
+                f"biases from {b.min():g} to {b.max():g}.")
+    rows = [f"z{i + 1} = " + " ".join(f"{'-' if w < 0 else '+'}{abs(w):g}·x{j + 1}"
+                                      for j, w in enumerate(W[i])) + f" + b{i + 1} with b{i + 1}"
+            f" = {b[i]:g}" for i in range(units)]
+    return head + "; ".join(rows) + "."
 
 
 def draw_layer(ax, W, b):
@@ -168,11 +204,12 @@ def draw_layer(ax, W, b):
            xticklabels=[f"inputs ({inputs})", f"units ({units})"],
            title=f"A layer: W has shape ({units}, {inputs}), b has shape ({units},)")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize="small")
+    describe(ax, _layer_text(W, b))
     return ax
 
 
-def _png(b, w1, w2):
-    return figure_png(lambda fig: draw_decision(fig.add_subplot(), b, w1, w2),
+def _figure(b, w1, w2):
+    return new_figure(lambda fig: draw_decision(fig.add_subplot(), b, w1, w2),
                       figsize=(4.6, 4.2), dpi=80, layout="constrained")
 
 
@@ -231,7 +268,7 @@ def perceptron_explorer(w1=1.0, w2=1.0, b=-1.5):
         # the browser's slider arithmetic gives 1.5000000000000018; z = 0 must stay exactly 0
         wa, wb, bias = (round(s.value, 6) for s in sliders)
         table.value = _table_html(bias, wa, wb, act.value)
-        picture.value = _png(bias, wa, wb)
+        show_figure(picture, _figure(bias, wa, wb))
 
     for control in (*sliders, act):
         control.observe(update, names="value")

@@ -10,7 +10,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..shapes import pool_output_size
-from .display import png_bytes
+from .describe import describe
+from .display import show_figure
 
 __all__ = ["LECTURE_EXAMPLE", "pool_slice_by_windows", "plot_pooling", "pooling_explorer"]
 
@@ -134,7 +135,17 @@ def plot_pooling(x, f=2, stride=2, modes=("max", "average")):
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, alpha=0.25, facecolor=colour,
                                    edgecolor=colour, lw=2))
     fig.suptitle("Pooling: each output cell summarises one window (same colour)")
+    outs = "; ".join(f"{mode} pooling gives {_rows(pool_slice_by_windows(x, f, stride, mode))}"
+                     for mode in modes)
+    describe(fig, f"Pooling of the {x.shape[0]}x{x.shape[1]} input slice {_rows(x)} with "
+                  f"{f}x{f} windows and stride {stride}, each window shaded in its own colour "
+                  f"and its output cell in the same colour: {outs}.")
     return fig
+
+
+def _rows(a):
+    """A small matrix written row by row: [[1, 1], [5, 6]]."""
+    return "[" + ", ".join("[" + ", ".join(_fmt(v) for v in row) + "]" for row in a) + "]"
 
 
 def pooling_explorer(x=None, f=2, stride=2):
@@ -185,7 +196,11 @@ def pooling_explorer(x=None, f=2, stride=2):
                                     lw=4, label="output cell"))
         axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.14))
         axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.14))
-        image.value = png_bytes(fig, dpi=80)
+        describe(fig, f"The input {_rows(x)} with window {window.value + 1} framed (rows "
+                      f"{r0} to {r0 + f - 1}, columns {c0} to {c0 + f - 1}, values {numbers}) "
+                      f"and the {mode.value} pooled output {_rows(out)} with cell ({i}, {j}) = "
+                      f"{_fmt(out[i, j])} framed.")
+        show_figure(image, fig, dpi=80)
 
     window.observe(update, names="value")
     mode.observe(update, names="value")

@@ -8,6 +8,7 @@ their own and are imported here too, so that the lab imports its views from one 
 import numpy as np
 
 from ..losses import as_labels
+from .describe import describe
 from .mistakes import misclassified_explorer, show_misclassified
 from .table import Table
 
@@ -82,9 +83,26 @@ def plot_losses(histories, accuracy=True, title=None):
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
         ax.xaxis.get_major_locator().set_params(integer=True)
+        describe(ax, _curves_text(runs, key, panel_title))
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _curves_text(runs, key, panel_title):
+    """One panel of curves in words: per model and curve, first, best (with its epoch), last."""
+    best, word = (np.argmin, "lowest") if key == "loss" else (np.argmax, "highest")
+    parts = []
+    for name, h in runs.items():
+        for curve, label in [(key, "train"), ("val_" + key, "test")]:
+            if curve in h and len(h[curve]):
+                v = np.asarray(h[curve], dtype=float)
+                k = int(best(v))
+                parts.append(f"{name + ' ' if name else ''}{label} {key} from {v[0]:.3g} at "
+                             f"epoch 1 to {v[-1]:.3g} at epoch {len(v)}, {word} {v[k]:.3g} at "
+                             f"epoch {k + 1}")
+    style = "train solid, test dashed" + (", one colour per model" if len(runs) > 1 else "")
+    return f"{panel_title} ({style}): " + "; ".join(parts) + "."
 
 
 def confusion_matrix(y_true, y_pred, n_classes=10):
@@ -158,4 +176,11 @@ def plot_confusion_matrix(y_true, y_pred, n_classes=10, ax=None, title=None):
     accuracy = np.trace(cm) / max(cm.sum(), 1)
     ax.set_title(f"{title or 'Confusion matrix'}\n{cm.sum() - np.trace(cm):,} mistakes of "
                  f"{cm.sum():,}, accuracy {accuracy:.2%}")
+    wrong = np.where(np.eye(n_classes, dtype=bool), 0, cm)
+    top = [divmod(int(k), n_classes) for k in np.argsort(-wrong, axis=None, kind="stable")[:3]]
+    common = ", ".join(f"{t} taken for {p} {wrong[t, p]:,} times" for t, p in top if wrong[t, p])
+    describe(ax, f"{title or 'Confusion matrix'}: rows the true digit, columns the predicted "
+                 f"digit, each cell's count written in it, the mistakes shaded darker the more "
+                 f"there are; {cm.sum() - np.trace(cm):,} mistakes of {cm.sum():,}, accuracy "
+                 f"{accuracy:.2%}; most common mistakes: {common or 'none'}.")
     return ax

@@ -5,9 +5,11 @@ import base64
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
+from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course_grader.inert import KEPT_TYPES, REMOVED_NOTE, InertOutputs, inert_output
+from course_grader.inert import ALT_LIMIT, KEPT_TYPES, REMOVED_NOTE, InertOutputs, inert_output
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n fake").decode()
 SCRIPT = "<script>window.pwned = 1</script>"
@@ -42,6 +44,22 @@ def test_text_and_images_are_kept_with_their_size():
                                           "text/html": {"isolated": False}}))
     assert out["data"] == {"text/plain": "<Figure>", "image/png": PNG}
     assert out["metadata"] == {"image/png": {"width": 300}}
+
+
+def test_an_images_alt_text_is_kept_and_reaches_the_feedback_escaped():
+    alt = 'loss curves, lowest 0.060 at epoch 7" onerror="x()'
+    out = inert_output(_display({"image/png": PNG, "text/html": f'<img alt="{alt}">'},
+                                metadata={"image/png": {"alt": alt, "width": 300}}))
+    assert out["metadata"] == {"image/png": {"alt": alt, "width": 300}}
+    assert inert_output(_display({"image/png": PNG}, {"image/png": {"alt": ["x"]}}))[
+        "metadata"] == {}
+    long = inert_output(_display({"image/png": PNG}, {"image/png": {"alt": "a" * 9000}}))
+    assert len(long["metadata"]["image/png"]["alt"]) == ALT_LIMIT
+    # nbgrader's feedback template extends nbconvert's classic one, which writes the alt
+    nb = new_notebook(cells=[new_code_cell("plot()", outputs=[out])])
+    body = HTMLExporter(template_name="classic", sanitize_html=True).from_notebook_node(nb)[0]
+    (img,) = BeautifulSoup(body, "html.parser").select("img")
+    assert img.attrs == {"alt": alt, "src": f"data:image/png;base64,{PNG}", "width": "300"}
 
 
 def test_an_image_whose_data_is_not_base64_is_dropped():
