@@ -11,7 +11,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..losses import softmax
 from .describe import describe
-from .display import explorer_box, new_figure, show_figure
+from .display import explorer_box, live, new_figure, show_figure
 
 __all__ = [
     "CLASSES",
@@ -165,7 +165,7 @@ def activation_explorer(name="sigmoid", z_max=6.0):
     image = widgets.Image(format="png")
 
     def update(_change=None):
-        caption.value = activation_caption(choice.value, span.value)
+        caption.value = live(activation_caption(choice.value, span.value))
         show_figure(image, new_figure(lambda fig: plot_activation(choice.value, span.value,
                                                                   fig.subplots())))
 
@@ -254,7 +254,7 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), temperature=1.0):
     def update(_change=None):
         z = [sliders[c].value for c in CLASSES]
         t = sliders["temperature"].value
-        caption.value = f"<b>{softmax_caption(z, t)}</b>"
+        caption.value = live(f"<b>{softmax_caption(z, t)}</b>")
         show_figure(image, new_figure(lambda fig: plot_softmax_bars(z, t, fig.subplots()),
                                       figsize=(5, 3.2)))
 

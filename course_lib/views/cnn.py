@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from .describe import describe
-from .display import show_figure
+from .display import live, show_figure
 from .feature_maps import plot_feature_maps, plot_filters
 
 __all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
@@ -228,7 +228,7 @@ def layer_explorer(model, title="model"):
             share = f" ({100 * r['params'] / total:.2f}% of {total:,})"
         else:
             formula, share = "0 (this layer has nothing to learn)", ""
-        caption.value = (
+        caption.value = live(
             f"<b>{r['name']}</b> ({r['kind']}): output shape "
             f"{' x '.join(map(str, r['output_shape']))}; parameters {formula}{share}.")
         fig = plot_params_per_layer([x["name"] for x in rows], [x["params"] for x in rows],

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from ..shapes import check_int, conv_output_size
 from .describe import describe
-from .display import show_figure
+from .display import live, show_figure
 
 __all__ = ["window_count", "formula_text", "plot_positions", "plot_strides",
            "predict_reveal_explorer"]
@@ -169,21 +169,21 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
     prompt = "Predict the output size (or type 'no' if the filter does not fit), then Reveal."
 
     def hide(*_):
-        caption.value = prompt
+        caption.value = live(prompt)
         image.value, image.tooltip = b"", None
         image.layout.display = "none"  # no empty <img> without a text alternative
 
     def show(*_):
         n, f, s, p = (boxes[k].value for k in ("n", "f", "stride", "pad"))
         if not guess.value.strip():
-            caption.value = "<b>Type your prediction first</b>, then click Reveal."
+            caption.value = live("<b>Type your prediction first</b>, then click Reveal.")
             return
         ok, said = _verdict(guess.value, n, f, s, p)
         mark = {True: "&#10004; Right", False: "&#10008; Not quite", None: "?"}[ok]
         count, message = window_count(n, f, s, p)
         result = (f"output {count}x{count}" if message is None
                   else f"<span style='color:#c00'>{html.escape(message)}</span>")
-        caption.value = (f"<b>{mark}</b>: {said}<br>(N - F + 2P)/S + 1 = "
+        caption.value = live(f"<b>{mark}</b>: {said}<br>(N - F + 2P)/S + 1 = "
                          f"{formula_text(n, f, s, p)}: {result}")
         fig = Figure(figsize=(8, 2.6), layout="constrained")
         plot_positions(n, f, s, p, ax=fig.subplots())

@@ -5,6 +5,7 @@
 current window, the filter, the elementwise products and the output filled up so far.
 """
 
+import asyncio
 import html
 
 import ipywidgets as widgets
@@ -14,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from .conv_geometry import MISS, formula_text, window_count
 from .describe import describe
-from .display import show_figure
+from .display import live, show_figure
 
 __all__ = ["conv_step_state", "conv_step_explorer"]
 
@@ -147,8 +148,47 @@ def _step_text(state, w, stride, pad):
     return text
 
 
-def conv_step_explorer(x=None, w=None):
-    """Slide a filter over a small input one position at a time (a slider and a play button).
+def _player(position, interval=0.9):
+    """A play toggle for ``position``: one step at once, then one every ``interval`` seconds.
+
+    ipywidgets' ``Play`` draws three icon-only buttons that nothing names (axe: button-name);
+    this ``ToggleButton`` says "play" or "pause" in words. The steps run as a task of the
+    kernel's event loop; with none running (a plain script) a press makes one step.
+    """
+    play = widgets.ToggleButton(False, description="play", icon="play",
+                                tooltip=f"step through the positions, one every {interval:g} s")
+    runs = [0]  # the current run's number: an older run stops at its next step
+
+    def step():
+        if not play.value or position.value >= position.max:
+            play.value = False
+            return False
+        position.value += 1
+        return True
+
+    async def run(number):
+        while runs[0] == number and step():
+            await asyncio.sleep(interval)
+
+    def toggled(change):
+        play.description, play.icon = ("pause", "pause") if change["new"] else ("play", "play")
+        if not change["new"]:
+            return
+        runs[0] += 1
+        if position.value >= position.max:  # at the end: start again
+            position.value = 0
+        try:
+            asyncio.get_running_loop().create_task(run(runs[0]))
+        except RuntimeError:  # no event loop: one step
+            step()
+            play.value = False
+
+    play.observe(toggled, "value")
+    return play
+
+
+def conv_step_explorer(x=None, w=None, interval=0.9):
+    """Slide a filter over a small input one position at a time (a slider and a play toggle).
 
     Shows the padded input with the current window, the filter, the elementwise products and
     the output filled up to the current position; the caption writes the sum out.
@@ -159,6 +199,8 @@ def conv_step_explorer(x=None, w=None):
         The input (default: a 7x7 matrix of small integers).
     w : ndarray of shape (F, F), optional
         The filter (default: a 3x3 vertical-edge filter).
+    interval : float, default 0.9
+        Seconds between two steps while the play toggle is on.
 
     Returns
     -------
@@ -175,8 +217,7 @@ def conv_step_explorer(x=None, w=None):
                          f"filter (F, F) with F <= N, got x {x.shape} and w {w.shape}. "
                          "Pass one depth slice, e.g. x[:, :, 0], and a 2-D filter.")
     position = widgets.IntSlider(0, 0, 1, description="position", continuous_update=True)
-    play = widgets.Play(0, 0, 1, interval=900, description="play")
-    widgets.jslink((play, "value"), (position, "value"))
+    play = _player(position, interval)
     stride = widgets.Dropdown(options=[1, 2, 3], value=1, description="stride")
     pad = widgets.Dropdown(options=[0, 1, 2], value=0, description="pad")
     caption, image = widgets.HTML(), widgets.Image(format="png")
@@ -186,14 +227,14 @@ def conv_step_explorer(x=None, w=None):
         if busy:
             return
         state.update(conv_step_state(x, w, stride.value, pad.value, position.value))
-        caption.value = _step_caption(state, w, stride.value, pad.value)
+        caption.value = live(_step_caption(state, w, stride.value, pad.value))
         _draw_step(image, state, w, stride.value, pad.value)
 
     def reshape(*_):
         count = window_count(x.shape[0], w.shape[0], stride.value, pad.value)[0]
         busy.append(True)  # one drawing for the new geometry, not one per change
-        position.value = play.value = 0
-        position.max = play.max = max(count * count - 1, 1)
+        play.value, position.value = False, 0
+        position.max = max(count * count - 1, 1)
         busy.clear()
         redraw()
 

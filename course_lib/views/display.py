@@ -1,7 +1,25 @@
-"""Show an ipywidgets explorer so that it also reads well where no front end is attached;
-wire an explorer's controls; render described figures to PNG for its image."""
+"""Show an ipywidgets explorer so that it also reads well where no front end is attached and
+with a keyboard and a screen reader; wire an explorer's controls; announce its caption; render
+described figures to PNG for its image."""
 
-__all__ = ["show_widget", "explorer_box", "png_bytes", "new_figure", "show_figure"]
+__all__ = ["show_widget", "explorer_box", "png_bytes", "new_figure", "show_figure", "live",
+           "EXPLORER_CLASS", "EXPLORER_CSS"]
+
+EXPLORER_CLASS = "course-explorer"
+"""The class of the box :func:`show_widget` displays; :data:`EXPLORER_CSS` is scoped to it."""
+
+EXPLORER_CSS = """
+.course-explorer .noUi-handle:focus, .course-explorer button:focus-visible,
+.course-explorer select:focus-visible, .course-explorer input:focus-visible,
+.course-explorer textarea:focus-visible, .course-explorer canvas:focus-visible {
+  outline: 3px solid #0b57d0; outline-offset: 2px; }
+.course-explorer .widget-play button:nth-of-type(1)::after { content: " play / pause"; }
+.course-explorer .widget-play button:nth-of-type(2)::after { content: " stop"; }
+.course-explorer .widget-play button:nth-of-type(3)::after { content: " repeat"; }
+.course-explorer .widget-play button { width: auto; padding: 0 8px; }
+"""
+"""A visible focus ring (JupyterLab's slider handle has none, measured: outline-style none)
+and words on the play control's icon-only buttons, which name them."""
 
 
 def show_widget(widget, description):
@@ -23,8 +41,12 @@ def show_widget(widget, description):
     Notes
     -----
     The text/plain part of the display bundle is replaced by the description, so a headless
-    run shows "Interactive explorer: ..." instead of ``VBox(children=(...))``.
+    run shows "Interactive explorer: ..." instead of ``VBox(children=(...))``. In JupyterLab
+    the widget is shown inside a box of class :data:`EXPLORER_CLASS` with the style sheet
+    :data:`EXPLORER_CSS` (ipywidgets 8 has no attribute or style-sheet API: an ``HTML``
+    widget's ``<style>`` is the way in).
     """
+    import ipywidgets as widgets
     from IPython import get_ipython
     from IPython.display import display
 
@@ -32,14 +54,43 @@ def show_widget(widget, description):
     if get_ipython() is None:  # plain Python: nothing can render a widget
         print(text)
         return widget
-    bundle = widget._repr_mimebundle_()
-    if bundle is None:
+    if widget._repr_mimebundle_() is None:
         print(text)
         return widget
-    data = dict(bundle)
+    style = widgets.HTML(f"<style>{EXPLORER_CSS}</style>",
+                         layout=widgets.Layout(display="none"))
+    shown = widgets.VBox([style, widget], _dom_classes=[EXPLORER_CLASS])
+    data = dict(shown._repr_mimebundle_())
     data["text/plain"] = text
     display(data, raw=True)
     return widget
+
+
+def live(markup):
+    """A caption as a polite live region, so that a screen reader reads each new state.
+
+    Parameters
+    ----------
+    markup : str
+        The caption's HTML.
+
+    Returns
+    -------
+    str
+        ``markup`` inside ``<div role="status" aria-live="polite">``.
+
+    Notes
+    -----
+    ipywidgets 8.1's ``HTML`` view replaces its content's ``innerHTML`` on every change and
+    lets Python set no attribute on its own element, so the region is part of the value and is
+    made anew with each caption.
+
+    Examples
+    --------
+    >>> live("<b>AND</b>")
+    '<div role="status" aria-live="polite"><b>AND</b></div>'
+    """
+    return f'<div role="status" aria-live="polite">{markup}</div>'
 
 
 def explorer_box(rows, controls, caption, image, update):

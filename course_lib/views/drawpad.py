@@ -11,7 +11,7 @@ import numpy as np
 
 from ..data.drawn import preprocess_digit, rgba_to_ink, strokes_to_ink
 from .describe import describe
-from .display import new_figure, show_figure
+from .display import live, new_figure, show_figure
 from .feature_maps import plot_feature_maps
 
 __all__ = ["DIGIT_NAMES", "DrawPad", "draw_pad", "feature_maps", "prediction_text",
@@ -209,7 +209,7 @@ class DrawPad:
         """Wipe the pad, the prediction and the maps."""
         self.strokes, self.drawing, self.reading = [], False, None
         self._paper()
-        self.caption.value = message
+        self.caption.value = live(message)
         self._show(None)
         self.maps.children = ()
 
@@ -240,7 +240,7 @@ class DrawPad:
                         for k, (title, m) in enumerate(feature_maps(self.model, digit))]
         self._show(fig)
         self.maps.children = maps
-        self.caption.value = f"<b>{self.reading['text']}</b>"
+        self.caption.value = live(f"<b>{self.reading['text']}</b>")
 
     def _show(self, fig):
         """The described figure of the input and probabilities; hidden while there is none."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..losses import as_labels
 from .describe import describe
-from .display import explorer_box, new_figure, show_figure
+from .display import explorer_box, live, new_figure, show_figure
 
 __all__ = ["mistakes_of", "show_misclassified", "misclassified_explorer"]
 
@@ -139,14 +139,14 @@ def misclassified_explorer(images, y_true, probs):
         picks = mistakes_of(y, pred, None if digit.value == "all" else int(digit.value))
         mistake.max = max(1, len(picks))
         if len(picks) == 0:
-            caption.value = f"No mistakes with true digit {digit.value}."
+            caption.value = live(f"No mistakes with true digit {digit.value}.")
             show_figure(image, new_figure(
                 lambda fig: describe(fig, f"No mistakes with true digit {digit.value}."),
                 figsize=(1, 1)))
             return
         k = min(mistake.value, len(picks))
         i = picks[k - 1]
-        caption.value = (f"Mistake {k} of {len(picks):,}: test image #{i} is a <b>{y[i]}</b>, "
+        caption.value = live(f"Mistake {k} of {len(picks):,}: test image #{i} is a <b>{y[i]}</b>, "
                          f"the model says <b>{pred[i]}</b> with probability "
                          f"{probs[i, pred[i]]:.2f} (and {probs[i, y[i]]:.2f} for {y[i]}).")
         show_figure(image, new_figure(lambda fig: _draw_mistake(fig, images[i], probs[i], y[i],

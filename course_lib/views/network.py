@@ -10,7 +10,7 @@ import numpy as np
 
 from ..shapes import check_int, dense_params
 from .describe import describe
-from .display import explorer_box, new_figure, show_figure
+from .display import explorer_box, live, new_figure, show_figure
 
 __all__ = [
     "draw_network",
@@ -188,7 +188,7 @@ def network_explorer(n_inputs=784, n_outputs=10, hidden=(500, 300), max_hidden=3
         for i in range(max_hidden):
             controls[f"hidden {i + 1}"].disabled = i >= n
         w = widths()
-        caption.value = f"<pre>{mlp_param_text(w)}</pre>"
+        caption.value = live(f"<pre>{mlp_param_text(w)}</pre>")
         show_figure(image, new_figure(lambda fig: draw_network(w, fig.subplots()),
                                       figsize=(1.6 * len(w) + 1.4, 3.6)))
 

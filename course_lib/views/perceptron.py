@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import sign, step
 from .describe import describe
-from .display import new_figure, show_figure
+from .display import live, new_figure, show_figure
 
 __all__ = [
     "INPUTS", "truth_table", "gate_name", "draw_decision", "draw_layer", "perceptron_explorer",
@@ -220,9 +220,10 @@ def _table_html(b, w1, w2, activation):
         f"<tr><td>{x1}</td><td>{x2}</td><td>{zi:g}</td><td><b>{oi}</b></td></tr>"
         for (x1, x2), zi, oi in zip(INPUTS, z, out, strict=True))
     name = gate_name(truth_table(b, w1, w2))
-    return (f"<p>{_formula(b, w1, w2)}, output = {activation}(z): "
-            f"outputs {', '.join(map(str, out))}; this perceptron computes <b>{name}</b>.</p>"
-            "<table style='border-collapse: collapse; text-align: center'>"
+    sentence = (f"<p>{_formula(b, w1, w2)}, output = {activation}(z): outputs "
+                f"{', '.join(map(str, out))}; this perceptron computes <b>{name}</b>.</p>")
+    return (live(sentence)  # the sentence is announced, the table is there to read
+            + "<table style='border-collapse: collapse; text-align: center'>"
             "<tr><th>x1</th><th>x2</th><th>z</th><th>output</th></tr>"
             f"{rows}</table>")
 

@@ -11,7 +11,7 @@ from matplotlib.patches import Rectangle
 
 from ..shapes import pool_output_size
 from .describe import describe
-from .display import show_figure
+from .display import live, show_figure
 
 __all__ = ["LECTURE_EXAMPLE", "pool_slice_by_windows", "plot_pooling", "pooling_explorer"]
 
@@ -182,7 +182,7 @@ def pooling_explorer(x=None, f=2, stride=2):
         out = pool_slice_by_windows(x, f, stride, mode.value)
         numbers = ", ".join(_fmt(v) for v in patch.ravel())
         word = "max" if mode.value == "max" else "mean"
-        caption.value = (
+        caption.value = live(
             f"Window {window.value + 1} of {h_out * w_out}: rows {r0}..{r0 + f - 1}, columns "
             f"{c0}..{c0 + f - 1} &rarr; output cell ({i}, {j}) = {word}({numbers}) = "
             f"<b>{_fmt(out[i, j])}</b>. Output size ({x.shape[0]} - {f})/{stride} + 1 = {h_out} "

@@ -1,5 +1,8 @@
 """Tests of the step-by-step convolution: conv_step_state's numbers and the explorer."""
 
+import asyncio
+
+import ipywidgets as widgets
 import numpy as np
 import pytest
 
@@ -89,3 +92,28 @@ def test_step_explorer_shows_the_error_when_stride_3_does_not_fit():
 def test_bad_input_names_the_function(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_the_play_toggle_is_named_and_steps_without_an_event_loop():
+    ex = conv_step_explorer()
+    play, position = ex.controls["play"], ex.controls["position"]
+    assert isinstance(play, widgets.ToggleButton) and play.description == "play"
+    play.value = True
+    assert position.value == 1 and play.value is False and play.description == "play"
+
+
+def test_the_play_toggle_steps_to_the_end_in_the_kernels_event_loop():
+    ex = conv_step_explorer(interval=0.001)
+    play, position = ex.controls["play"], ex.controls["position"]
+
+    async def press_and_wait():
+        play.value = True
+        assert play.description == "pause"
+        for _ in range(500):
+            await asyncio.sleep(0.002)
+            if not play.value:
+                break
+
+    asyncio.run(press_and_wait())
+    assert position.value == position.max == 24 and play.description == "play"
+    assert "(row 4, column 4)" in ex.caption.value
