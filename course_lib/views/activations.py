@@ -12,6 +12,7 @@ from ..activations import ACTIVATIONS
 from ..losses import softmax
 from .describe import describe
 from .display import explorer_box, live, new_figure, show_figure
+from .palette import OKABE_ITO, PREDICTED, PREDICTED_HATCH
 
 __all__ = [
     "CLASSES",
@@ -211,8 +212,8 @@ def plot_softmax_bars(logits, temperature=1.0, ax=None):
 
         ax = plt.subplots(figsize=(5, 3.2))[1]
     k = int(np.argmax(p))
-    colors = ["tab:orange" if i == k else "tab:blue" for i in range(len(CLASSES))]
-    bars = ax.bar(CLASSES, p, color=colors)
+    bars = ax.bar(CLASSES, p, color=OKABE_ITO[0], edgecolor="black", lw=0.5)
+    bars[k].set(facecolor=PREDICTED, hatch=PREDICTED_HATCH)  # hatched as well as coloured
     for i, v in enumerate(p):
         ax.text(i, v + 0.02, f"{v:.2f}", ha="center", fontsize=9)
     ax.set_ylim(0, 1.35)

@@ -12,6 +12,7 @@ from matplotlib.ticker import FuncFormatter
 from .describe import describe
 from .display import live, show_figure
 from .feature_maps import plot_feature_maps, plot_filters
+from .palette import OKABE_ITO, PREDICTED, PREDICTED_HATCH
 
 __all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
            "plot_ilsvrc_top5", "plot_params_per_layer", "plot_filters", "plot_feature_maps",
@@ -142,11 +143,10 @@ def plot_params_per_layer(names, params, title, highlight=None, log=False, ax=No
     else:
         fig = ax.figure
     total = int(params.sum())
-    colours = ["#4e79a7"] * len(names)
-    if highlight is not None:
-        colours[highlight] = "#e15759"
     y = np.arange(len(names))
-    ax.barh(y, params, color=colours)
+    bars = ax.barh(y, params, color=OKABE_ITO[0])
+    if highlight is not None:  # hatched as well as coloured
+        bars[highlight].set(facecolor=PREDICTED, hatch=PREDICTED_HATCH)
     ax.set_yticks(y, names)
     ax.invert_yaxis()  # first layer on top, as in summary()
     top = params.max() if len(params) else 1
@@ -165,8 +165,9 @@ def plot_params_per_layer(names, params, title, highlight=None, log=False, ax=No
     ax.set_title(f"{title}: {total:,} parameters in all")
     if highlight is not None:  # a legend only when two colours need telling apart
         from matplotlib.patches import Patch
-        ax.legend(handles=[Patch(color="#e15759", label="chosen layer"),
-                           Patch(color="#4e79a7", label="other layers")], loc="lower right")
+        ax.legend(handles=[Patch(facecolor=PREDICTED, hatch=PREDICTED_HATCH,
+                                 label="chosen layer"),
+                           Patch(color=OKABE_ITO[0], label="other layers")], loc="lower right")
     describe(ax, _params_text(names, params, title, highlight))
     return fig
 

@@ -22,13 +22,15 @@ from .conv_geometry import (
 )
 from .conv_step import conv_step_explorer, conv_step_state
 from .describe import describe
+from .palette import DIVERGING, add_colorbar
 
 __all__ = ["window_count", "formula_text", "plot_positions", "plot_strides", "plot_image_grid",
            "plot_volumes", "conv_step_explorer", "conv_step_state", "predict_reveal_explorer"]
 
 
 def plot_image_grid(images, titles, suptitle, ncols=None, cmaps=None, size=2.6):
-    """A titled grid of 2-D maps; signed maps use a red-blue scale centred on 0.
+    """A titled grid of 2-D maps, each with a colorbar; signed maps use a red-blue scale
+    centred on 0.
 
     Parameters
     ----------
@@ -37,7 +39,8 @@ def plot_image_grid(images, titles, suptitle, ncols=None, cmaps=None, size=2.6):
     suptitle : str
     ncols : int, optional
     cmaps : sequence of str, optional
-        One colour map per image (default: gray, or RdBu_r for maps with negative values).
+        One colour map per image (default: gray, or :data:`~.palette.DIVERGING` for maps
+        with negative values). Colour images (H, W, 3) get no colorbar.
     """
     ncols = ncols or len(images)
     nrows = -(-len(images) // ncols)
@@ -48,10 +51,12 @@ def plot_image_grid(images, titles, suptitle, ncols=None, cmaps=None, size=2.6):
             ax.axis("off")
             continue
         img = np.asarray(images[i])
-        cmap = cmaps[i] if cmaps else ("RdBu_r" if img.min() < 0 else "gray")
+        cmap = cmaps[i] if cmaps else (DIVERGING if img.min() < 0 else "gray")
         lim = np.abs(img).max() or 1.0
-        kw = {"vmin": -lim, "vmax": lim} if cmap == "RdBu_r" else {}
-        ax.imshow(img, cmap=cmap, **kw)
+        kw = {"vmin": -lim, "vmax": lim} if cmap == DIVERGING else {}
+        shown = ax.imshow(img, cmap=cmap, **kw)
+        if img.ndim == 2:  # the values, not only the colours
+            add_colorbar(ax, shown, "value")
         ax.set_title(titles[i], fontsize=10)
         ax.set_xlabel("width", fontsize=8)
         ax.set_ylabel("height", fontsize=8)

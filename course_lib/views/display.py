@@ -13,13 +13,8 @@ EXPLORER_CSS = """
 .course-explorer select:focus-visible, .course-explorer input:focus-visible,
 .course-explorer textarea:focus-visible, .course-explorer canvas:focus-visible {
   outline: 3px solid #0b57d0; outline-offset: 2px; }
-.course-explorer .widget-play button:nth-of-type(1)::after { content: " play / pause"; }
-.course-explorer .widget-play button:nth-of-type(2)::after { content: " stop"; }
-.course-explorer .widget-play button:nth-of-type(3)::after { content: " repeat"; }
-.course-explorer .widget-play button { width: auto; padding: 0 8px; }
 """
-"""A visible focus ring (JupyterLab's slider handle has none, measured: outline-style none)
-and words on the play control's icon-only buttons, which name them."""
+"""A visible focus ring (JupyterLab's slider handle has none, measured: outline-style none)."""
 
 
 def show_widget(widget, description):

@@ -13,6 +13,7 @@ from ..data.drawn import preprocess_digit, rgba_to_ink, strokes_to_ink
 from .describe import describe
 from .display import live, new_figure, show_figure
 from .feature_maps import plot_feature_maps
+from .palette import OTHER, PREDICTED, PREDICTED_HATCH
 
 __all__ = ["DIGIT_NAMES", "DrawPad", "draw_pad", "feature_maps", "prediction_text",
            "read_digit"]
@@ -121,17 +122,19 @@ def feature_maps(model, digit):
 
 
 def _draw_reading(fig, digit, probs):
-    """The 28x28 image the model sees, and the bar chart of its probabilities (red: top)."""
+    """The 28x28 image the model sees, and the bar chart of its probabilities (the top one
+    hatched orange and labelled)."""
     ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.8]})
     ax_img.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
     ax_img.set_title("what the model sees (28x28)", fontsize=9)
     ax_img.set_xticks([])
     ax_img.set_yticks([])
-    colors = ["tab:grey"] * len(probs)
-    colors[int(np.argmax(probs))] = "tab:red"
-    ax_bar.bar(range(len(probs)), probs, color=colors)
+    best = int(np.argmax(probs))
+    bars = ax_bar.bar(range(len(probs)), probs, color=OTHER, edgecolor="black", lw=0.5)
+    bars[best].set(facecolor=PREDICTED, hatch=PREDICTED_HATCH)
+    ax_bar.text(best, probs[best] + 0.03, "top", ha="center", fontsize=8)
     ax_bar.set_xticks(range(len(probs)))
-    ax_bar.set_ylim(0, 1)
+    ax_bar.set_ylim(0, 1.15)
     ax_bar.set_xlabel("digit")
     ax_bar.set_ylabel("probability")
     ax_bar.set_title("the model's probabilities", fontsize=9)

@@ -10,6 +10,7 @@ import numpy as np
 from ..losses import as_labels
 from .describe import describe
 from .display import explorer_box, live, new_figure, show_figure
+from .palette import OTHER, PREDICTED, PREDICTED_HATCH, TRUE
 
 __all__ = ["mistakes_of", "show_misclassified", "misclassified_explorer"]
 
@@ -95,17 +96,20 @@ def mistakes_of(y_true, pred, digit=None):
 
 
 def _draw_mistake(fig, image, probs, true, pred, i):
-    """The image and the bar chart of its probabilities (green: true, red: predicted)."""
+    """The image and the bar chart of its probabilities (true: blue, predicted: hatched
+    orange, each also labelled above its bar)."""
     ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
     ax_img.imshow(image, cmap="gray_r", vmin=0, vmax=1)
     ax_img.set_title(f"test image #{i}")
     ax_img.axis("off")
-    colors = ["tab:grey"] * len(probs)
-    colors[pred], colors[true] = "tab:red", "tab:green"
-    ax_bar.bar(range(len(probs)), probs, color=colors)
+    bars = ax_bar.bar(range(len(probs)), probs, color=OTHER, edgecolor="black", lw=0.5)
+    bars[true].set_facecolor(TRUE)
+    bars[pred].set(facecolor=PREDICTED, hatch=PREDICTED_HATCH)
+    for digit, word in ((true, "true"), (pred, "predicted")):
+        ax_bar.text(digit, probs[digit] + 0.03, word, ha="center", fontsize=8)
     ax_bar.set_xticks(range(len(probs)))
-    ax_bar.set_ylim(0, 1)
-    ax_bar.set_xlabel("digit (green: true, red: predicted)")
+    ax_bar.set_ylim(0, 1.1)
+    ax_bar.set_xlabel("digit (blue: true, hatched orange: predicted)")
     ax_bar.set_ylabel("probability")
     ax_bar.set_title("the model's probabilities")
     others = sorted((d for d in range(len(probs)) if d not in (true, pred)),

@@ -11,6 +11,7 @@ import numpy as np
 from ..shapes import check_int, dense_params
 from .describe import describe
 from .display import explorer_box, live, new_figure, show_figure
+from .palette import NEGATIVE, OKABE_ITO
 
 __all__ = [
     "draw_network",
@@ -116,10 +117,10 @@ def draw_network(widths, ax=None, max_nodes=9):
         for y in ys:
             ax.plot([x, x + 1] * len(ys2), np.column_stack([np.full(len(ys2), y), ys2]).ravel(),
                     color="grey", lw=0.4, alpha=0.5, zorder=1)
-        ax.text(x + 0.5, 1.22, f"{counts[x]:,}", ha="center", fontsize=9, color="tab:red")
+        ax.text(x + 0.5, 1.22, f"{counts[x]:,}", ha="center", fontsize=9, color=NEGATIVE)
     last = len(widths) - 1
     for x, ((ys, gap), w) in enumerate(zip(layers, widths, strict=True)):
-        color = "tab:green" if x == 0 else "tab:orange" if x == last else "tab:blue"
+        color = OKABE_ITO[2] if x == 0 else OKABE_ITO[1] if x == last else OKABE_ITO[0]
         role = "inputs" if x == 0 else "outputs" if x == last else f"hidden {x}"
         ax.scatter(np.full(len(ys), x), ys, s=90, color=color, edgecolor="black", zorder=3,
                    label=role if x in (0, 1, last) and (x != 1 or last > 1) else None)
@@ -130,7 +131,7 @@ def draw_network(widths, ax=None, max_nodes=9):
     ax.set_ylim(-2.15, 1.4)
     ax.axis("off")
     arch = "-".join(str(w) for w in widths)
-    ax.set_title(f"{arch}: {sum(counts):,} parameters (red: per layer)")
+    ax.set_title(f"{arch}: {sum(counts):,} parameters (per layer above the links)")
     handles, labels = ax.get_legend_handles_labels()
     labels = [lab if lab in ("inputs", "outputs") else "hidden units" for lab in labels]
     ax.legend(handles, labels, loc="lower center", fontsize=7, ncol=3, frameon=False)

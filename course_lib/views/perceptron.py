@@ -11,6 +11,7 @@ import numpy as np
 from ..activations import sign, step
 from .describe import describe
 from .display import live, new_figure, show_figure
+from .palette import NEGATIVE, POSITIVE, SIGN_STYLE, ZERO
 
 __all__ = [
     "INPUTS", "truth_table", "gate_name", "draw_decision", "draw_layer", "perceptron_explorer",
@@ -89,7 +90,8 @@ def _formula(b, w1, w2):
 
 
 def draw_decision(ax, b, w1, w2):
-    """Draw the four inputs coloured by the step output, the decision line and its 1 side.
+    """Draw the four inputs by their step output (blue circles 1, orange squares 0), the
+    decision line and its 1 side (dotted).
 
     Parameters
     ----------
@@ -106,13 +108,14 @@ def draw_decision(ax, b, w1, w2):
     grid = np.linspace(lo, hi, 201)
     g1, g2 = np.meshgrid(grid, grid)
     region = step(b + w1 * g1 + w2 * g2)
-    ax.imshow(region, origin="lower", extent=(lo, hi, lo, hi), cmap="RdYlGn", alpha=0.18,
-              vmin=0, vmax=1, aspect="auto")
+    ax.contourf(g1, g2, region, levels=[-0.5, 0.5, 1.5], colors=[NEGATIVE, POSITIVE],
+                alpha=0.15)
+    ax.contourf(g1, g2, region, levels=[0.5, 1.5], colors="none", hatches=["..."])
     if w2 != 0:
         ax.plot(grid, -(b + w1 * grid) / w2, "k-", lw=2, label="decision line z = 0")
     elif w1 != 0:
         ax.axvline(-b / w1, color="k", lw=2, label="decision line z = 0")
-    for value, colour, marker in ((1, "tab:green", "o"), (0, "tab:red", "s")):
+    for value, colour, marker in ((1, POSITIVE, "o"), (0, NEGATIVE, "s")):
         pts = INPUTS[table == value]
         if len(pts):
             ax.scatter(pts[:, 0], pts[:, 1], s=160, c=colour, marker=marker,
@@ -142,14 +145,16 @@ def _decision_text(b, w1, w2, table):
     else:
         line = "there is no decision line: z is the constant b"
     return (f"Decision plot of the perceptron {_formula(b, w1, w2)}, which computes "
-            f"{gate_name(table)}: output 1 (green circles) at {_points(table, 1)}; output 0 "
-            f"(red squares) at {_points(table, 0)}; {line}.")
+            f"{gate_name(table)}: output 1 (blue circles, dotted side) at {_points(table, 1)}; "
+            f"output 0 (orange squares) at {_points(table, 0)}; {line}.")
 
 
 def _layer_text(W, b):
     """The layer diagram in words: every weight with its sign (or a summary of a big layer)."""
     units, inputs = W.shape
-    head = f"Diagram of a dense layer z = Wx + b with {inputs} inputs and {units} units. "
+    head = (f"Diagram of a dense layer z = Wx + b with {inputs} inputs and {units} units, "
+            "positive weights solid blue lines, negative dashed orange, as thick as they are "
+            "large. ")
     if W.size > 24:
         return (head + f"{int((W > 0).sum())} positive, {int((W < 0).sum())} negative and "
                 f"{int((W == 0).sum())} zero weights, the largest |w| = {np.abs(W).max():g}; "
@@ -163,9 +168,10 @@ def _layer_text(W, b):
 def draw_layer(ax, W, b):
     """Draw a dense layer ``z = W x + b`` as a graph: one line per weight ``W[i, j]``.
 
-    Inputs are on the left, units on the right; a line is blue for a positive weight, red for
-    a negative one, grey for zero, and as thick as the weight is large. Unit ``i`` is labelled
-    with its bias.
+    Inputs are on the left, units on the right; a line is solid blue for a positive weight,
+    dashed orange for a negative one, dotted grey for zero, and as thick as the weight is large
+    (for up to 12 weights, the value is written on it too). Unit ``i`` is labelled with its
+    bias.
 
     Parameters
     ----------
@@ -188,9 +194,14 @@ def draw_layer(ax, W, b):
     scale = np.abs(W).max() or 1.0
     for i in range(units):
         for j in range(inputs):
-            colour = "tab:blue" if W[i, j] > 0 else "tab:red" if W[i, j] < 0 else "0.8"
-            ax.plot([0, 1], [y_in[j], y_out[i]], color=colour,
-                    lw=0.5 + 3 * abs(W[i, j]) / scale, alpha=0.8, zorder=1)
+            sign = "positive" if W[i, j] > 0 else "negative" if W[i, j] < 0 else "zero"
+            colour = {"positive": POSITIVE, "negative": NEGATIVE, "zero": ZERO}[sign]
+            ax.plot([0, 1], [y_in[j], y_out[i]], color=colour, ls=SIGN_STYLE[sign],
+                    lw=0.8 + 3 * abs(W[i, j]) / scale, alpha=0.85, zorder=1)
+            if W.size <= 12:  # the sign and value written on the line, near its input
+                ax.text(0.22, y_in[j] + 0.22 * (y_out[i] - y_in[j]), f"{W[i, j]:+g}",
+                        fontsize=8, ha="center", va="center", color=colour, zorder=4,
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"})
     ax.scatter(np.zeros(inputs), y_in, s=500, c="white", edgecolors="k", zorder=2)
     ax.scatter(np.ones(units), y_out, s=500, c="lightyellow", edgecolors="k", zorder=2)
     for j in range(inputs):
@@ -198,8 +209,8 @@ def draw_layer(ax, W, b):
     for i in range(units):
         ax.text(1, y_out[i], f"z{i + 1}", ha="center", va="center", zorder=3)
         ax.text(1.1, y_out[i], f"b{i + 1} = {b[i]:g}", ha="left", va="center")
-    ax.plot([], [], color="tab:blue", label="positive weight")
-    ax.plot([], [], color="tab:red", label="negative weight")
+    ax.plot([], [], color=POSITIVE, ls=SIGN_STYLE["positive"], label="positive weight")
+    ax.plot([], [], color=NEGATIVE, ls=SIGN_STYLE["negative"], label="negative weight")
     ax.set(xlim=(-0.2, 1.5), ylim=(-0.15, 1.15), xticks=[0, 1], yticks=[],
            xticklabels=[f"inputs ({inputs})", f"units ({units})"],
            title=f"A layer: W has shape ({units}, {inputs}), b has shape ({units},)")

@@ -10,6 +10,7 @@ import numpy as np
 from ..losses import as_labels
 from .describe import describe
 from .mistakes import misclassified_explorer, show_misclassified
+from .palette import series_colour
 from .table import Table
 
 __all__ = [
@@ -70,12 +71,12 @@ def plot_losses(histories, accuracy=True, title=None):
                              constrained_layout=True, squeeze=False)
     for ax, (key, panel_title, ylabel) in zip(axes[0], panels, strict=True):
         for i, (name, h) in enumerate(runs.items()):
-            color = f"C{i}"
+            color, marker = series_colour(i)  # a marker of its own besides the colour
             prefix = f"{name}: " if name else ""
             for curve, style, label in [(key, "-", "train"), ("val_" + key, "--", "test")]:
                 if curve in h:
                     epochs = np.arange(1, len(h[curve]) + 1)
-                    ax.plot(epochs, h[curve], style, color=color, marker="o", markersize=3,
+                    ax.plot(epochs, h[curve], style, color=color, marker=marker, markersize=4,
                             label=prefix + label)
         ax.set_title(panel_title)
         ax.set_xlabel("epoch")
@@ -101,7 +102,8 @@ def _curves_text(runs, key, panel_title):
                 parts.append(f"{name + ' ' if name else ''}{label} {key} from {v[0]:.3g} at "
                              f"epoch 1 to {v[-1]:.3g} at epoch {len(v)}, {word} {v[k]:.3g} at "
                              f"epoch {k + 1}")
-    style = "train solid, test dashed" + (", one colour per model" if len(runs) > 1 else "")
+    style = "train solid, test dashed" + (", one colour and marker per model"
+                                          if len(runs) > 1 else "")
     return f"{panel_title} ({style}): " + "; ".join(parts) + "."
 
 

@@ -18,7 +18,8 @@ def test_plot_helpers_return_titled_figures():
             plot_image_grid([np.zeros((4, 4)), -np.eye(4)], ["a", "b"], "maps", ncols=1),
             plot_volumes([(32, 32, 3), (28, 28, 6)], ["conv"])]
     assert len(figs[0].axes) == 3
-    assert [ax.get_title() for ax in figs[1].axes] == ["a", "b"]
+    assert [ax.get_title() for ax in figs[1].axes[:2]] == ["a", "b"]
+    assert [ax.get_ylabel() for ax in figs[1].axes[2:]] == ["value", "value"], "colorbars"
     assert "ConvNet" in figs[2].axes[0].get_title()
     for fig in figs:
         plt.close(fig)

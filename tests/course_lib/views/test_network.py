@@ -68,5 +68,5 @@ def test_drawing_has_a_title_with_the_total():
     from matplotlib.figure import Figure
 
     ax = draw_network([4, 3, 2], Figure().subplots())
-    assert ax.get_title() == "4-3-2: 23 parameters (red: per layer)"
+    assert ax.get_title() == "4-3-2: 23 parameters (per layer above the links)"
     assert ax.get_legend() is not None
