@@ -54,7 +54,7 @@ def show_widget(widget, description):
         return widget
     style = widgets.HTML(f"<style>{EXPLORER_CSS}</style>",
                          layout=widgets.Layout(display="none"))
-    shown = widgets.VBox([style, widget], _dom_classes=[EXPLORER_CLASS])
+    shown = widgets.VBox([widget, style], _dom_classes=[EXPLORER_CLASS])  # the style last
     data = dict(shown._repr_mimebundle_())
     data["text/plain"] = text
     display(data, raw=True)

@@ -126,7 +126,7 @@ def test_show_widget_displays_the_explorer_with_its_focus_ring(monkeypatch):
     assert show_widget(slider, "a slider") is slider
     (data,), (root,) = shown, boxes
     assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == root.model_id
-    style, inner = root.children
+    inner, style = root.children
     assert inner is slider and root._dom_classes == (EXPLORER_CLASS,)
     assert ".noUi-handle:focus" in style.value and "outline: 3px solid" in style.value
     assert data["text/plain"].startswith("Interactive explorer: a slider")
