@@ -1,7 +1,6 @@
 """Pictures for the classic CNN architectures: where the parameters sit, the ImageNet
 challenge's error by year, and a layer-by-layer explorer. Learned filters and feature maps
-have a module of their own (:mod:`.feature_maps`) and are imported here too, so that the
-notebooks import the architectures' views from one module.
+have a module of their own, :mod:`.feature_maps`.
 """
 
 
@@ -11,12 +10,10 @@ from matplotlib.ticker import FuncFormatter
 
 from .describe import describe
 from .display import live, show_figure
-from .feature_maps import plot_feature_maps, plot_filters
 from .palette import OKABE_ITO, PREDICTED, PREDICTED_HATCH
 
 __all__ = ["ILSVRC_TOP5", "ILSVRC_RUNNER_UP", "HUMAN_TOP5", "ILSVRC_SOURCE", "layer_rows",
-           "plot_ilsvrc_top5", "plot_params_per_layer", "plot_filters", "plot_feature_maps",
-           "layer_explorer"]
+           "plot_ilsvrc_top5", "plot_params_per_layer", "layer_explorer"]
 
 # Winners of the ImageNet Large Scale Visual Recognition Challenge (classification task):
 # (year, entry, top-5 error in %).

@@ -11,11 +11,10 @@ from course_lib.views.cnn import (
     ILSVRC_TOP5,
     layer_explorer,
     layer_rows,
-    plot_feature_maps,
-    plot_filters,
     plot_ilsvrc_top5,
     plot_params_per_layer,
 )
+from course_lib.views.feature_maps import plot_feature_maps, plot_filters
 
 
 class _Layer:
