@@ -29,9 +29,12 @@ def _pip_requirements():
 
 
 def _conda_requirements(path):
+    """conda-forge's packages, and those only PyPI has (the environment's ``pip:`` list)."""
     env = yaml.safe_load(path.read_text())
     assert "conda-forge" in env["channels"]
-    return dict(_split(d) for d in env["dependencies"] if isinstance(d, str))
+    deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    deps += [r for d in env["dependencies"] if isinstance(d, dict) for r in d.get("pip", [])]
+    return dict(_split(d) for d in deps)
 
 
 def test_environment_yml_has_the_same_packages_and_lower_bounds_as_pyproject():
