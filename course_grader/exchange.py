@@ -11,9 +11,8 @@ and stops for everyone at one timestamp that does not parse. :class:`SafeCollect
   user its student id names (``pwd.getpwnam``). A student id that is no unix user on this
   machine (a course run on one laptop, handing in for made-up students) is accepted and named
   in one warning: there is no owner to check it against;
-- copies with :mod:`course_grader.untrusted_copy`: no link followed; links, named pipes,
-  sockets and devices skipped; each file and the submission capped by length (``st_size``, so
-  a sparse file counts by its length): a file over its cap is skipped, a submission refused;
+- copies with :mod:`course_grader.untrusted_copy` (grading's limits): no link followed; links,
+  pipes, sockets, devices skipped; files and submission capped by length (``st_size``).
 - skips, with a warning, a folder whose name or timestamp does not parse or whose student id
   is not :data:`~.course.STUDENT_ID` (it becomes a path), and goes on with the others;
 - writes the collected ``timestamp.txt`` from the folder's name (the time collect chose it
@@ -36,7 +35,15 @@ from nbgrader.utils import check_mode, parse_utc
 from traitlets import Integer
 
 from .course import FLAG, STUDENT_ID
-from .untrusted_copy import Rules, SubmissionRefused, copy_submission, measure, open_folder
+from .untrusted_copy import (
+    MAX_DEPTH,
+    MAX_ENTRIES,
+    Rules,
+    SubmissionRefused,
+    copy_submission,
+    measure,
+    open_folder,
+)
 
 __all__ = ["SafeCollect", "parse_submission_name"]
 
@@ -104,8 +111,9 @@ class SafeCollect(ExchangeCollect):
     max_submission_bytes = Integer(200_000_000, help=(
         "Longest submission collected, its files' lengths added up, in bytes; a longer one "
         "is refused.")).tag(config=True)
-    max_entries = Integer(10_000, help="Most files and folders in a submission.").tag(config=True)
-    max_depth = Integer(20, help="Most folders nested in a submission.").tag(config=True)
+    max_entries = Integer(MAX_ENTRIES, help="Most files and folders in a submission (as grading "
+                          "allows: nothing collected is refused there).").tag(config=True)
+    max_depth = Integer(MAX_DEPTH, help="Most folders nested in a submission.").tag(config=True)
 
     def rules(self):
         """The caps and the course's ignore/include globs, as :class:`Rules`."""

@@ -9,8 +9,9 @@ it with :mod:`course_grader.untrusted_copy` (the copy ``nbgrader collect`` uses 
 - sizes are capped per file (``COURSE_SUBMISSION_FILE_MB``, default 50) and per submission
   (``COURSE_SUBMISSION_MB``, default 200), by the length ``lstat`` gives, so a sparse file
   counts at its full length however little disk it uses; a submission over its cap, or with
-  more than :data:`MAX_ENTRIES` entries, is refused whole (and graded as blank); folders nest
-  at most :data:`MAX_DEPTH` deep; ``.ipynb_checkpoints`` is left out.
+  more than :data:`~.untrusted_copy.MAX_ENTRIES` entries, is refused whole (and graded as
+  blank); folders nest at most :data:`~.untrusted_copy.MAX_DEPTH` deep (the limits
+  ``nbgrader collect`` applies too); ``.ipynb_checkpoints`` is left out.
 
 :func:`read_notebook` parses a notebook with a size cap and a nesting cap checked before the
 JSON parser runs, so deep nesting is a clear :class:`NotebookUnreadable`, never a
@@ -26,13 +27,18 @@ from itertools import accumulate
 from pathlib import Path
 
 from .course import megabytes
-from .untrusted_copy import Rules, SubmissionRefused, copy_submission, measure, open_folder
+from .untrusted_copy import (
+    MAX_DEPTH,
+    MAX_ENTRIES,
+    Rules,
+    SubmissionRefused,
+    copy_submission,
+    measure,
+    open_folder,
+)
 
-__all__ = ["NotebookUnreadable", "read_notebook", "stage_folder", "MAX_DEPTH", "MAX_ENTRIES",
-           "MAX_NESTING"]
+__all__ = ["NotebookUnreadable", "read_notebook", "stage_folder", "MAX_NESTING"]
 
-MAX_DEPTH = 8  # folders inside a submission
-MAX_ENTRIES = 2000  # files and folders of a submission
 MAX_NESTING = 100  # nbformat needs about 10; application/json outputs a few more
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 

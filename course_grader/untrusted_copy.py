@@ -21,7 +21,11 @@ import stat
 from typing import NamedTuple
 
 __all__ = ["Rules", "Entry", "SubmissionRefused", "submission_entries", "measure", "open_folder",
-           "copy_submission", "size_text"]
+           "copy_submission", "size_text", "MAX_DEPTH", "MAX_ENTRIES"]
+
+# the same for collecting and for grading, so that nothing collected is refused at grading
+MAX_DEPTH = 8  # folders inside a submission
+MAX_ENTRIES = 2000  # files and folders of a submission
 
 
 class SubmissionRefused(Exception):
