@@ -14,17 +14,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _split(requirement):
-    """'numpy>=1.24' -> ('numpy', '>=1.24'); names are normalised as pip does."""
-    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*", requirement)
+    """'numpy>=1.24' -> ('numpy', '>=1.24'), 'jax[cpu]>=0.6' -> ('jax', '>=0.6'); names
+    are normalised as pip does."""
+    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[^]]*\])?\s*(.*?)\s*", requirement)
     return re.sub(r"[-_.]+", "-", match.group(1)).lower(), match.group(2).replace(" ", "")
 
 
 def _pip_requirements():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    # dev names the grader extra as course-lib[grader]: its packages are dev's too
-    reqs = project["dependencies"] + extras["grader"] + [
-        r for r in extras["dev"] if not r.startswith(project["name"] + "[")]
+    # dev names the grader and keras extras as course-lib[grader,keras]: theirs are dev's too
+    own = [r for r in extras["dev"] if r.startswith(project["name"] + "[")]
+    named = [x for r in own for x in r.split("[")[1].rstrip("]").split(",")]
+    assert named == ["grader", "keras"], own
+    reqs = project["dependencies"] + [r for x in named for r in extras[x]] + [
+        r for r in extras["dev"] if r not in own]
     return dict(_split(r) for r in reqs), project["requires-python"]
 
 

@@ -14,6 +14,9 @@ Each layer holds its parameters, buffers and cache and calls a kernel of the flo
   :mod:`.batch_losses`: the losses of fit's hot loop; :mod:`.history`: the History that
   ``fit`` returns, its progress lines and the summary table;
 - :mod:`.architectures`: ``lenet5()``, ``alexnet()``, ``vgg16()``.
+
+:mod:`.keras_bridge` (``to_keras``, ``from_keras``) needs Keras 3 (the ``keras`` extra) and is
+imported on its own, never from here.
 """
 
 from .layers import Activation, Dense, Dropout, Flatten

@@ -106,12 +106,16 @@ class RMSprop(Optimizer):
 
     Notes
     -----
-    With ``v`` starting at 0, per parameter:
+    With ``v`` starting at 0, per parameter (Keras 3's form, ``epsilon`` inside the root):
 
     .. math:: v \\leftarrow \\rho v + (1 - \\rho) g^2, \\qquad
-              w \\leftarrow w - \\frac{\\eta\\, g}{\\sqrt{v} + \\epsilon}
+              w \\leftarrow w - \\frac{\\eta\\, g}{\\sqrt{v + \\epsilon}}
 
-    (PyTorch's ``RMSprop(alpha=rho, eps=epsilon)`` is the same update.)
+    One step from the same weights and gradients gives Keras 3's weights to float32
+    round-off (tests/course_lib/nn/test_keras_bridge.py). Keras 2, which the lecture used, and
+    PyTorch's ``RMSprop(alpha=rho, eps=epsilon)`` add ``epsilon`` after the root,
+    ``w - eta g / (sqrt(v) + epsilon)``: the same step wherever the gradients' root mean
+    square is well above ``sqrt(epsilon)`` (about 3e-4), a smaller one below it.
 
     Examples
     --------
@@ -136,8 +140,8 @@ class RMSprop(Optimizer):
         np.multiply(g, g, out=tmp)
         tmp *= t(1 - self.rho)
         v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += t(self.epsilon)
+        np.add(v, t(self.epsilon), out=tmp)
+        np.sqrt(tmp, out=tmp)
         np.divide(g, tmp, out=tmp)
         tmp *= t(self.learning_rate)
         p -= tmp

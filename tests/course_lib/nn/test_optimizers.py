@@ -12,12 +12,12 @@ from course_lib.nn.sequential import Sequential
 
 
 def rmsprop_reference(w, grads, lr=0.001, rho=0.9, eps=1e-7):
-    """RMSprop on a list of floats, one number at a time."""
+    """RMSprop on a list of floats, one number at a time (Keras 3's form)."""
     w, v = list(w), [0.0] * len(w)
     for g in grads:
         for i, gi in enumerate(g):
             v[i] = rho * v[i] + (1 - rho) * gi * gi
-            w[i] -= lr * gi / (math.sqrt(v[i]) + eps)
+            w[i] -= lr * gi / math.sqrt(v[i] + eps)     # Keras 3: eps inside the root
     return w
 
 
@@ -79,10 +79,14 @@ def test_dense_rmsprop_step_by_hand():
     p0, p1 = e0 / (e0 + e1), e1 / (e0 + e1)            # 0.24973, 0.75027
     gz = [p0 - 0.0, p1 - 1.0]                           # dL/dz = p - y
     gw = [[gz[0] * 1.0, gz[0] * 2.0], [gz[1] * 1.0, gz[1] * 2.0]]  # dL/dW = dz x^T
-    # first RMSprop step: v = 0.1 g^2, so the step is 0.1 * g / (sqrt(0.1) |g|) = 0.31623
-    step = 0.1 / math.sqrt(0.1)
-    w_expected = [[0.5 - step, -0.5 - step], [0.0 + step, 0.25 + step]]
-    b_expected = [0.0 - step, 0.1 + step]
+    # first RMSprop step: v = 0.1 g^2, so the step is 0.1 * g / sqrt(0.1 g^2 + 1e-7), within
+    # 1e-5 of 0.1 * g / (sqrt(0.1) |g|) = 0.31623 for these gradients (|g| > 0.24)
+    def step(g):
+        return 0.1 * abs(g) / math.sqrt(0.1 * g * g + 1e-7)
+    assert all(abs(step(g) - 0.1 / math.sqrt(0.1)) < 1e-5 for g in [*gw[0], *gw[1], *gz])
+    w_expected = [[0.5 - step(gw[0][0]), -0.5 - step(gw[0][1])],
+                  [0.0 + step(gw[1][0]), 0.25 + step(gw[1][1])]]
+    b_expected = [0.0 - step(gz[0]), 0.1 + step(gz[1])]
     assert abs(p0 - 0.24973) < 1e-5 and gw[0][1] > 0 and gw[1][0] < 0
 
     model.fit(x, y, epochs=1, batch_size=1, verbose=0, shuffle=False)
