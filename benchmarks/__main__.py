@@ -1,10 +1,16 @@
 """Run every ``benchmarks/bench_*.py`` module's ``main()``, or the ones named on the command line.
 
-    python -m benchmarks              # all
-    python -m benchmarks kernels mlp  # bench_kernels.py and bench_mlp.py
+    python -m benchmarks                          # all
+    python -m benchmarks kernels mlp              # bench_kernels.py and bench_mlp.py
+    python -m benchmarks notebooks --json out.json
+
+``--json PATH`` goes to the modules whose ``main`` takes a ``json_path`` argument (the others
+run as before): PATH itself when one benchmark is named, else PATH with each module's name
+before the suffix (``out.notebooks.json``).
 """
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from pathlib import Path
@@ -19,8 +25,45 @@ def available():
                   if m.name.startswith("bench_"))
 
 
+def split_json(argv):
+    """``(names, path)``: the benchmark names and the ``--json PATH`` (None) taken out of argv.
+
+    >>> split_json(["notebooks", "--json", "out.json"])
+    (['notebooks'], 'out.json')
+    >>> split_json(["kernels", "--json=k.json"])
+    (['kernels'], 'k.json')
+    """
+    names, path, args = [], None, iter(argv)
+    for arg in args:
+        if arg == "--json":
+            path = next(args, None)
+            if path is None:
+                raise ValueError("--json needs a file name: --json PATH")
+        elif arg.startswith("--json="):
+            path = arg.split("=", 1)[1]
+        else:
+            names.append(arg)
+    return names, path
+
+
+def _run(name, json_path, several):
+    """Run one module's ``main``; return True if it was given ``json_path``."""
+    run = importlib.import_module(f"benchmarks.bench_{name}").main
+    if json_path is None or "json_path" not in inspect.signature(run).parameters:
+        run()
+        return False
+    path = Path(json_path)
+    run(json_path=str(path.with_name(f"{path.stem}.{name}{path.suffix}")) if several
+        else json_path)
+    return True
+
+
 def main(argv=None):
-    names = list(sys.argv[1:] if argv is None else argv)
+    try:
+        names, json_path = split_json(sys.argv[1:] if argv is None else argv)
+    except ValueError as exc:
+        print(f"benchmarks: {exc}", file=sys.stderr)
+        return 2
     known = available()
     unknown = [n for n in names if n.removeprefix("bench_") not in known]
     if unknown:
@@ -29,8 +72,11 @@ def main(argv=None):
     print(f"Benchmarks on {_timing.THREADS} threads (medians of interleaved samples; "
           "ratio = NumPy time / reference time, lower is better, shown only when the spread "
           f"of the samples is below {100 * _timing.SPREAD_LIMIT:g}%).")
-    for name in [n.removeprefix("bench_") for n in names] or known:
-        importlib.import_module(f"benchmarks.bench_{name}").main()
+    selected = [n.removeprefix("bench_") for n in names] or known
+    wrote = [_run(name, json_path, len(selected) > 1) for name in selected]
+    if json_path is not None and not any(wrote):
+        print(f"benchmarks: --json: none of {selected} writes JSON", file=sys.stderr)
+        return 2
     return 0
 
 
