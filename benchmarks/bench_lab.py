@@ -1,68 +1,78 @@
-"""One training epoch of the lab's MLPs and of LeNet-5: course_lib's Sequential against PyTorch.
+"""The lab's training epochs: course_lib against Keras 3 (JAX, CPU) and PyTorch (when installed).
 
-Same architecture, same batch loop (shuffle, mini-batches of 256, loss and accuracy summed per
-batch as Keras reports them), same RMSprop (lr 0.001, rho/alpha 0.9, eps 1e-7), float32, same
-thread count. Random data of MNIST's shape: the time of an epoch does not depend on the pixel
-values, and no download is needed. Targets: NumPy/PyTorch <= 1.0 for the three MLPs (issue 4),
-<= 1.5 for LeNet-5 (issue 16), timed on a subset (LENET_N images) and scaled to 60,000. The
-epochs of the two libraries alternate; a ratio is reported only when their spread is below
-10% (see ``benchmarks/_timing.py``).
+One epoch of each of the lab's three MLPs and of LeNet-5 on the 60,000 real MNIST training
+images (``BENCH_LAB_N`` for fewer), mini-batches of 256 for the MLPs, 128 for LeNet-5,
+RMSprop (lr 0.001, rho 0.9, eps 1e-7), float32, every library in the same process on the same
+thread count (``BENCH_THREADS``, default 2: NumPy's BLAS, PyTorch's intra-op threads; XLA's
+CPU thread pool is told the same through ``XLA_FLAGS`` when it is 1). Each library runs its own
+``fit``-style loop (shuffle, batches, loss and accuracy per batch), as a student would call it:
+``model.fit(x, y, epochs=1, batch_size=256, verbose=0)`` for course_lib and Keras. The epochs
+of the two sides alternate; a ratio is reported only when their spread is below 10% (see
+``benchmarks/_timing.py``). Targets (the performance issue): each MLP epoch <= 1.0x Keras and
+<= 1.0x PyTorch; LeNet-5 <= 1.0x Keras, and its PyTorch ratio reported (NumPy's GEMM floor).
+
+    python -m benchmarks lab [--json PATH]          # about 5 minutes on 2 cores
 """
 
+import json
 import os
+import platform
+import time
 
-import numpy as np
+from benchmarks._timing import THREADS, Row, compare, print_rows, torch_or_none
 
-from benchmarks._timing import Row, compare, print_rows, torch_or_none
-from course_lib import (
-    Activation,
-    Dense,
-    Dropout,
-    RMSprop,
-    Sequential,
-    lenet5,
-    one_hot,
-)
+if THREADS == 1:   # XLA reads this when JAX starts: before Keras is imported below
+    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
+                                       "intra_op_parallelism_threads=1")
 
-N, D, K, BATCH = 60_000, 784, 10, 256
-LENET_N, LENET_BATCH = int(os.environ.get("BENCH_LENET_N", "3000")), 128
-# (label, hidden sizes, dropout rate)
-MODELS = [
-    ("model 1: 784-10 relu-10 softmax", [10], None),
-    ("model 2: 784-500 relu-10 softmax", [500], None),
-    ("model 4: 784-500-300-10, dropout 0.4", [500, 300], 0.4),
-]
-TARGET, LENET_TARGET = 1.0, 1.5
+import numpy as np  # noqa: E402
+
+from course_lib import load_mnist, one_hot  # noqa: E402
+from course_lib.nn import lenet5  # noqa: E402
+from course_lib.nn.lecture_curves import build  # noqa: E402
+
+N = int(os.environ.get("BENCH_LAB_N", "60000"))
+BATCH, LENET_BATCH, K = 256, 128, 10
+MLPS = ("model 1", "model 2", "model 4")
+LABELS = {"model 1": "model 1 (784-10-10)", "model 2": "model 2 (784-500-10)",
+          "model 4": "model 4 (784-500-300-10, dropout 0.4)", "lenet5": "LeNet-5 (28x28, pad 2)"}
+TARGETS = {"keras": {"model 1": 1.0, "model 2": 1.0, "model 4": 1.0, "lenet5": 1.0},
+           "torch": {"model 1": 1.0, "model 2": 1.0, "model 4": 1.0, "lenet5": None}}
 
 
-def numpy_mlp(hidden, dropout, seed=0):
-    layers, n_in = [], D
-    for i, units in enumerate(hidden):
-        layers += [Dense(units, input_dim=n_in) if i == 0 else Dense(units), Activation("relu")]
-        if dropout:
-            layers.append(Dropout(dropout))
-        n_in = units
-    model = Sequential(layers + [Dense(K), Activation("softmax")], seed=seed)
-    model.compile(loss="categorical_crossentropy", optimizer=RMSprop(), metrics=["accuracy"])
+def course_model(name):
+    """The lab's model (``build``) or LeNet-5, compiled with RMSprop()."""
+    if name != "lenet5":
+        return build(name)
+    model = lenet5(input_shape=(28, 28, 1), seed=0)
+    model.compile(loss="categorical_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
     return model
 
 
-def torch_mlp(torch, hidden, dropout):
-    nn, layers, n_in = torch.nn, [], D
+def keras_or_none():
+    """The Keras bridge (Keras 3 on JAX), or None without the keras extra."""
+    try:
+        from course_lib.nn import keras_bridge
+    except ImportError:
+        return None
+    return keras_bridge
+
+
+def torch_model(torch, name):
+    """The same network in PyTorch (logits out: CrossEntropyLoss applies the softmax)."""
+    nn = torch.nn
+    if name == "lenet5":
+        return nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+            nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, K))
+    hidden = {"model 1": [10], "model 2": [500], "model 4": [500, 300]}[name]
+    layers, n_in = [], 784
     for units in hidden:
         layers += [nn.Linear(n_in, units), nn.ReLU()]
-        if dropout:
-            layers.append(nn.Dropout(dropout))
+        layers += [nn.Dropout(0.4)] if name == "model 4" else []
         n_in = units
     return nn.Sequential(*layers, nn.Linear(n_in, K))
-
-
-def torch_lenet(torch):
-    nn = torch.nn
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, K))
 
 
 def torch_epoch(torch, model, x, labels, batch):
@@ -89,50 +99,78 @@ def torch_epoch(torch, model, x, labels, batch):
     return epoch
 
 
-def _progress(row):
-    """One line as soon as a case is done: the whole run takes minutes."""
+def _data():
+    (x, labels), _ = load_mnist(verbose=False)
+    x, labels = x[:N], labels[:N]
+    return x.reshape(len(x), 784), labels, one_hot(labels, K)
+
+
+def _epochs(name, x, y):
+    """``(course_lib's epoch, Keras' epoch or None)`` as functions of no argument."""
+    batch = LENET_BATCH if name == "lenet5" else BATCH
+    x = x.reshape(len(x), 28, 28, 1) if name == "lenet5" else x
+    ours_model = course_model(name)
+    bridge = keras_or_none()
+    keras_model = None if bridge is None else bridge.to_keras(ours_model)
+
+    def ours():
+        ours_model.fit(x, y, epochs=1, batch_size=batch, verbose=0)
+
+    def keras():
+        keras_model.fit(x, y, epochs=1, batch_size=batch, verbose=0)
+
+    return ours, (None if keras_model is None else keras)
+
+
+def _case(name, reference, ours, theirs):
+    repeat = 3 if name == "lenet5" else 5
+    row = Row(f"{LABELS[name]}, one epoch vs {reference}",
+              *compare(ours, theirs, repeat=repeat, sample_time=0, rounds=2),
+              target=TARGETS["keras" if reference.startswith("Keras") else "torch"][name])
     ratio = "spread too large" if row.ratio is None else f"ratio {row.ratio:.2f}"
-    print(f"  {row.case}: NumPy {row.numpy_ms / 1e3:.2f} s, PyTorch {row.ref_ms / 1e3:.2f} s, "
-          f"spread {100 * row.spread:.1f}%, {ratio}", flush=True)
+    print(f"  {row.case}: course_lib {row.numpy_ms / 1e3:.2f} s, {reference} "
+          f"{row.ref_ms / 1e3:.2f} s, spread {100 * row.spread:.1f}%, {ratio}", flush=True)
+    return row
 
 
-def main():
+def as_json(rows):
+    """The rows as plain data: seconds, the ratio (None when the spread withheld it)."""
+    return [{"case": r.case, "course_lib_seconds": r.numpy_ms / 1e3,
+             "reference_seconds": r.ref_ms / 1e3, "spread": r.spread, "ratio": r.ratio,
+             "target_ratio": r.target, "met": r.ok} for r in rows]
+
+
+def main(json_path=None):
+    x, labels, y = _data()
     torch = torch_or_none()
+    if keras_or_none() is None:
+        print("\nbench_lab: Keras 3 is not installed (pip install -e '.[keras]'): no Keras rows.")
     if torch is None:
-        print("\nbench_mlp: PyTorch is not installed (pip install torch==2.13.0): skipped.")
-        return
-    rng = np.random.default_rng(0)
-    x = rng.random((N, D), dtype=np.float32)
-    labels = rng.integers(0, K, N)
-    y = one_hot(labels, K)
-    xt, lt = torch.from_numpy(x), torch.from_numpy(labels)
-    torch.manual_seed(0)
+        print("bench_lab: PyTorch is not installed (pip install -e '.[bench]'): no PyTorch rows.")
     rows = []
-    for label, hidden, dropout in MODELS:
-        model = numpy_mlp(hidden, dropout)
-        ours = lambda m=model: m.fit(x, y, epochs=1, batch_size=BATCH, verbose=0)  # noqa: E731
-        theirs = torch_epoch(torch, torch_mlp(torch, hidden, dropout), xt, lt, BATCH)
-        rows.append(Row(f"{label}, one epoch", *compare(ours, theirs, repeat=5, sample_time=0,
-                                                         rounds=2), target=TARGET))
-        _progress(rows[-1])
-
-    xi = x[:LENET_N].reshape(LENET_N, 28, 28, 1)
-    model = lenet5(input_shape=(28, 28, 1), seed=0)
-    model.compile(loss="categorical_crossentropy", optimizer=RMSprop(), metrics=["accuracy"])
-    ours = lambda: model.fit(xi, y[:LENET_N], epochs=1, batch_size=LENET_BATCH,  # noqa: E731
-                             verbose=0)
-    theirs = torch_epoch(torch, torch_lenet(torch), torch.from_numpy(
-        np.ascontiguousarray(xi.transpose(0, 3, 1, 2))), lt[:LENET_N], LENET_BATCH)
-    scale = N / LENET_N
-    ours_ms, theirs_ms, spread = compare(ours, theirs, repeat=9, sample_time=0, rounds=2)
-    rows.append(Row(f"LeNet-5 28x28, batch {LENET_BATCH}, epoch (from {LENET_N:,} images)",
-                    ours_ms * scale, theirs_ms * scale, spread, LENET_TARGET,
-                    note=f"times scaled x{scale:g} to 60,000 images"))
-    _progress(rows[-1])
-    print_rows(f"One training epoch, {N:,} x {D} float32, RMSprop (ms)", rows)
+    for name in (*MLPS, "lenet5"):
+        ours, keras = _epochs(name, x, y)
+        if keras is not None:
+            rows.append(_case(name, "Keras 3 (JAX)", ours, keras))
+        if torch is not None:
+            shape = (-1, 1, 28, 28) if name == "lenet5" else (-1, 784)
+            xt = torch.from_numpy(np.ascontiguousarray(x.reshape(shape)))
+            theirs = torch_epoch(torch, torch_model(torch, name), xt, torch.from_numpy(labels),
+                                 LENET_BATCH if name == "lenet5" else BATCH)
+            rows.append(_case(name, "PyTorch", ours, theirs))
+    if rows:
+        print_rows(f"One training epoch on {len(x):,} MNIST images, RMSprop, {THREADS} "
+                   "threads (ms; ratio = course_lib / reference)", rows)
+    if json_path is not None:
+        result = {"benchmark": "lab", "date": time.strftime("%Y-%m-%d"),
+                  "machine": f"{platform.machine()}, {os.cpu_count()} cores, {THREADS} threads",
+                  "images": len(x), "cases": as_json(rows)}
+        with open(json_path, "w", encoding="utf-8") as f:
+            json.dump(result, f, indent=1)
+    return rows
 
 
 if __name__ == "__main__":
     from benchmarks.__main__ import main as run_all
 
-    run_all(["mlp"])
+    run_all(["lab"])

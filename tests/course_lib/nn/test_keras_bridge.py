@@ -142,7 +142,7 @@ def test_dropout_is_keras_inverted_dropout(rng):
     np.testing.assert_allclose(ours, out, rtol=1e-6)
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(2))
 def test_random_networks_round_trip(seed):
     """Random image sizes, filters, strides, paddings and pools: same predictions both ways."""
     rng = np.random.default_rng(seed)
