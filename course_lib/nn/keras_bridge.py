@@ -85,6 +85,10 @@ def _keras_weights(layer):
 
 def _keras_optimizer(optimizer):
     if isinstance(optimizer, RMSprop):
+        if not optimizer.eps_in_sqrt:
+            raise ValueError(f"to_keras: {optimizer!r} is Keras 2's RMSprop (epsilon after the "
+                             "root); Keras 3's puts it inside. Compile with RMSprop() to get "
+                             "Keras 3's numbers.")
         return keras.optimizers.RMSprop(learning_rate=optimizer.learning_rate,
                                         rho=optimizer.rho, epsilon=optimizer.epsilon)
     if isinstance(optimizer, SGD):

@@ -102,20 +102,25 @@ class RMSprop(Optimizer):
     rho : float in [0, 1), default 0.9
         Decay of the running mean of squared gradients.
     epsilon : float, default 1e-7
-        Added to the root mean square so the division is safe.
+        Added to the mean square (or to its root) so the division is safe.
+    eps_in_sqrt : bool, default True
+        Keras 3's form (and Optax's ``eps_in_sqrt``): ``epsilon`` inside the root. False gives
+        Keras 2's form, which the lecture ran, and PyTorch's: ``epsilon`` after the root.
 
     Notes
     -----
-    With ``v`` starting at 0, per parameter (Keras 3's form, ``epsilon`` inside the root):
+    With ``v`` starting at 0, per parameter:
 
     .. math:: v \\leftarrow \\rho v + (1 - \\rho) g^2, \\qquad
               w \\leftarrow w - \\frac{\\eta\\, g}{\\sqrt{v + \\epsilon}}
+              \\quad\\text{(Keras 2, PyTorch: } \\sqrt{v} + \\epsilon\\text{)}
 
     One step from the same weights and gradients gives Keras 3's weights to float32
-    round-off (tests/course_lib/nn/test_keras_bridge.py). Keras 2, which the lecture used, and
-    PyTorch's ``RMSprop(alpha=rho, eps=epsilon)`` add ``epsilon`` after the root,
-    ``w - eta g / (sqrt(v) + epsilon)``: the same step wherever the gradients' root mean
-    square is well above ``sqrt(epsilon)`` (about 3e-4), a smaller one below it.
+    round-off (tests/course_lib/nn/test_keras_bridge.py). The two forms take the same step
+    wherever the gradients' root mean square is well above ``sqrt(epsilon)`` (about 3e-4).
+    Below it Keras 3's step shrinks with the gradient, while Keras 2's stays near
+    ``eta / sqrt(1 - rho)``: late in a long run, when most gradients are tiny, Keras 2's form
+    keeps pushing the training loss towards 0 (notebook 07, section 11).
 
     Examples
     --------
@@ -123,12 +128,22 @@ class RMSprop(Optimizer):
     >>> RMSprop().step([w], [np.array([0.5], dtype=np.float32)])
     >>> w    # v = 0.1 * 0.25, step = 0.001 * 0.5 / sqrt(0.025): about 0.00316
     array([0.99684], dtype=float32)
+    >>> w = np.array([0.0], dtype=np.float32)  # a tiny gradient: the two forms differ
+    >>> RMSprop().step([w], [np.array([1e-4], dtype=np.float32)]); float(w[0])
+    -0.00032
+    >>> w = np.array([0.0], dtype=np.float32)
+    >>> RMSprop(eps_in_sqrt=False).step([w], [np.array([1e-4], dtype=np.float32)]); float(w[0])
+    -0.00315
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7, lr=None):
+    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7, lr=None, eps_in_sqrt=True):
         super().__init__(learning_rate if lr is None else lr)
         self.rho = _check_number("RMSprop", "rho", rho, 0, 1)
         self.epsilon = _check_number("RMSprop", "epsilon", epsilon, 0)
+        if not isinstance(eps_in_sqrt, bool):
+            raise TypeError(f"RMSprop: eps_in_sqrt must be True (Keras 3) or False (Keras 2, "
+                            f"PyTorch), got {eps_in_sqrt!r}.")
+        self.eps_in_sqrt = eps_in_sqrt
 
     def _new_state(self, p):
         return np.zeros_like(p), np.empty_like(p)
@@ -140,14 +155,22 @@ class RMSprop(Optimizer):
         np.multiply(g, g, out=tmp)
         tmp *= t(1 - self.rho)
         v += tmp
-        np.add(v, t(self.epsilon), out=tmp)
-        np.sqrt(tmp, out=tmp)
+        if self.eps_in_sqrt:
+            np.add(v, t(self.epsilon), out=tmp)
+            np.sqrt(tmp, out=tmp)
+        else:
+            np.sqrt(v, out=tmp)
+            tmp += t(self.epsilon)
         np.divide(g, tmp, out=tmp)
         tmp *= t(self.learning_rate)
         p -= tmp
 
     def _config(self):
         return {"learning_rate": self.learning_rate, "rho": self.rho, "epsilon": self.epsilon}
+
+    def __repr__(self):
+        extra = "" if self.eps_in_sqrt else ", eps_in_sqrt=False"
+        return super().__repr__()[:-1] + extra + ")"
 
 
 OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSprop}

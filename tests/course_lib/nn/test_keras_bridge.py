@@ -185,12 +185,17 @@ def test_what_keras_lacks_is_named():
         bridge.from_keras(kmodel)
 
 
-def test_the_step_test_tells_keras_2_rmsprop_apart(rng):
-    """Keras 2's (and PyTorch's) epsilon outside the root would fail the tolerance above."""
-    w = np.zeros(5, np.float32)
+def test_the_step_test_tells_keras_2_rmsprop_apart():
+    """Keras 2's (and PyTorch's) epsilon after the root would fail the tolerance above; a
+    model compiled with it is refused, not silently changed."""
     g = np.array([1e-4, 3e-4, 1e-3, 1e-2, 1.0], np.float32)
-    RMSprop().step([w], [g])
+    keras_3, keras_2 = np.zeros(5, np.float32), np.zeros(5, np.float32)
+    RMSprop().step([keras_3], [g])
+    RMSprop(eps_in_sqrt=False).step([keras_2], [g])
+    assert np.abs(keras_3 - keras_2).max() > 1e-4
     v = 0.1 * g.astype(np.float64) ** 2
-    keras_2 = -0.001 * g / (np.sqrt(v) + 1e-7)
-    assert np.abs(w - keras_2).max() > 1e-4
-    np.testing.assert_allclose(w, -0.001 * g / np.sqrt(v + 1e-7), atol=1e-9)
+    np.testing.assert_allclose(keras_3, -0.001 * g / np.sqrt(v + 1e-7), rtol=1e-5)
+    model = Sequential([Dense(2, input_dim=3), Activation("softmax")])
+    model.compile(optimizer=RMSprop(eps_in_sqrt=False))
+    with pytest.raises(ValueError, match="Keras 2's RMSprop"):
+        bridge.to_keras(model)

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from course_lib.nn import lecture_curves
-from course_lib.nn.lecture_curves import LAYERS, LECTURE_CURVES, build, load_curves, main
+from course_lib.nn.lecture_curves import (
+    LAYERS,
+    LECTURE_CURVES,
+    LECTURE_OPTIMIZER,
+    build,
+    load_curves,
+    main,
+)
+from course_lib.nn.optimizers import RMSprop
 
 
 @pytest.mark.parametrize("name,params", [("model 1", 7_960), ("model 2", 397_510),
@@ -29,6 +37,7 @@ def test_stored_file_has_the_lecture_settings():
         pytest.skip("the stored curves are a --quick placeholder: run "
                     "python -m course_lib.nn.lecture_curves (about an hour on 2 cores)")
     assert stored["settings"]["epochs"] == 100 and stored["settings"]["batch"] == 256
+    assert stored["settings"]["optimizer"] == repr(RMSprop(**LECTURE_OPTIMIZER))  # Keras 2's
     assert stored["settings"]["train_images"] == 60_000
     assert LECTURE_CURVES.stat().st_size < 100_000
     for name in LAYERS:
@@ -57,6 +66,7 @@ def test_quick_run_of_the_script(tmp_path, monkeypatch):
     result = main(["--quick", "--out", str(out), "--batch", "500"])
     stored = json.loads(out.read_text())
     assert stored == result
-    assert stored["settings"] == {"epochs": 2, "batch": 500, "optimizer": "RMSprop()", "seed": 0,
+    assert stored["settings"] == {"epochs": 2, "batch": 500, "optimizer": (
+        "RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-07, eps_in_sqrt=False)"), "seed": 0,
                                   "train_images": 2000, "test_images": 10_000}
     assert len(stored["curves"]["model 1"]["val_loss"]) == 2

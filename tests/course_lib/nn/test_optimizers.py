@@ -11,13 +11,15 @@ from course_lib.nn.optimizers import SGD, RMSprop, get_optimizer
 from course_lib.nn.sequential import Sequential
 
 
-def rmsprop_reference(w, grads, lr=0.001, rho=0.9, eps=1e-7):
-    """RMSprop on a list of floats, one number at a time (Keras 3's form)."""
+def rmsprop_reference(w, grads, lr=0.001, rho=0.9, eps=1e-7, eps_in_sqrt=True):
+    """RMSprop on a list of floats, one number at a time (Keras 3's form; Keras 2's with
+    ``eps_in_sqrt=False``)."""
     w, v = list(w), [0.0] * len(w)
     for g in grads:
         for i, gi in enumerate(g):
             v[i] = rho * v[i] + (1 - rho) * gi * gi
-            w[i] -= lr * gi / math.sqrt(v[i] + eps)     # Keras 3: eps inside the root
+            root = math.sqrt(v[i] + eps) if eps_in_sqrt else math.sqrt(v[i]) + eps
+            w[i] -= lr * gi / root
     return w
 
 
@@ -30,14 +32,22 @@ def sgd_reference(w, grads, lr=0.01, momentum=0.0):
     return w
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"learning_rate": 0.01, "rho": 0.5, "epsilon": 1e-3}])
+@pytest.mark.parametrize("kwargs", [
+    {}, {"learning_rate": 0.01, "rho": 0.5, "epsilon": 1e-3},
+    {"eps_in_sqrt": False}, {"epsilon": 1e-3, "eps_in_sqrt": False}])
 def test_rmsprop_matches_reference(kwargs):
     rng = np.random.default_rng(0)
     w = rng.normal(size=7).astype(np.float32)
-    grads = [rng.normal(size=7).astype(np.float32) for _ in range(5)]
+    # gradients from 1e-5 to 1: the two forms differ on the small ones
+    grads = [(rng.normal(size=7) * 10.0 ** rng.integers(-5, 1, 7)).astype(np.float32)
+             for _ in range(5)]
     expected = rmsprop_reference(w.tolist(), [g.tolist() for g in grads], **{
         "lr": kwargs.get("learning_rate", 0.001), "rho": kwargs.get("rho", 0.9),
-        "eps": kwargs.get("epsilon", 1e-7)})
+        "eps": kwargs.get("epsilon", 1e-7), "eps_in_sqrt": kwargs.get("eps_in_sqrt", True)})
+    other = rmsprop_reference(w.tolist(), [g.tolist() for g in grads], **{
+        "lr": kwargs.get("learning_rate", 0.001), "rho": kwargs.get("rho", 0.9),
+        "eps": kwargs.get("epsilon", 1e-7), "eps_in_sqrt": not kwargs.get("eps_in_sqrt", True)})
+    assert np.abs(np.subtract(expected, other)).max() > 1e-4   # the test tells the forms apart
     opt, ref = RMSprop(**kwargs), w
     for g in grads:
         opt.step([w], [g])
@@ -65,6 +75,10 @@ def test_keras_defaults_and_lr_alias():
     assert SGD().learning_rate == 0.01 and SGD().momentum == 0.0
     assert RMSprop(lr=0.01).learning_rate == 0.01
     assert repr(SGD(momentum=0.9)) == "SGD(learning_rate=0.01, momentum=0.9)"
+    assert RMSprop().eps_in_sqrt and repr(RMSprop(eps_in_sqrt=False)) == (
+        "RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-07, eps_in_sqrt=False)")
+    with pytest.raises(TypeError, match="eps_in_sqrt must be True"):
+        RMSprop(eps_in_sqrt="keras2")
 
 
 def test_dense_rmsprop_step_by_hand():
