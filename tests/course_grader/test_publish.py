@@ -282,20 +282,30 @@ def test_make_publish_needs_dest():
     assert "DEST" in proc.stderr and "make publish DEST=" in proc.stderr, proc.stderr
 
 
-# what students never receive, and what course_lib must work without
+# what students never receive, and what course_lib must work without (the modules of an
+# optional extra aside: the keras extra's JAX needs SciPy)
+OPTIONAL_EXTRAS = ("course_lib.nn.keras_bridge",)
 INSTRUCTOR_PACKAGES = ("course_grader", "nbgrader", "nbconvert", "distributed", "tqdm", "scipy",
                        "pytest", "nbval", "hypothesis", "jupyterlab")
 BLOCKER = """
 import importlib.abc, sys
+BLOCKED = set({blocked!r})
 class Block(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] in {blocked!r}:
+        if name.split('.')[0] in BLOCKED:
             raise ImportError('blocked in this test: ' + name)
 sys.meta_path.insert(0, Block())
 import pkgutil, course_lib
 for info in pkgutil.walk_packages(course_lib.__path__, 'course_lib.'):
-    if not info.name.endswith('__main__'):
+    if not info.name.endswith('__main__') and info.name not in {optional!r}:
         __import__(info.name)
+BLOCKED.update(('keras', 'jax'))   # without the keras extra, its module says how to install it
+try:
+    import course_lib.nn.keras_bridge
+except ImportError as err:
+    assert 'pip install -e ".[keras]"' in str(err), err
+else:
+    raise SystemExit('course_lib.nn.keras_bridge imported without Keras')
 print('imported', len(sys.modules))
 """
 
@@ -307,7 +317,8 @@ def test_the_published_course_lib_imports_without_the_instructors_packages(publi
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef):  # nothing that hands out a variant's answers
                 assert node.name not in ("expected", "answer_functions"), (path, node.name)
-    proc = subprocess.run([sys.executable, "-c", BLOCKER.format(blocked=INSTRUCTOR_PACKAGES)],
+    blocker = BLOCKER.format(blocked=INSTRUCTOR_PACKAGES, optional=OPTIONAL_EXTRAS)
+    proc = subprocess.run([sys.executable, "-c", blocker],
                           cwd=published, env=dict(os.environ, PYTHONPATH=str(published),
                                                   MPLBACKEND="Agg"),
                           capture_output=True, text=True, timeout=300)
