@@ -12,6 +12,7 @@ of the two sides alternate; a ratio is reported only when their spread is below 
 <= 1.0x PyTorch; LeNet-5 <= 1.0x Keras, and its PyTorch ratio reported (NumPy's GEMM floor).
 
     python -m benchmarks lab [--json PATH]          # about 5 minutes on 2 cores
+    BENCH_LAB_MODELS=lenet5 BENCH_LAB_N=10000 python -m benchmarks lab   # one model, fewer images
 """
 
 import json
@@ -34,6 +35,8 @@ from course_lib.nn.lecture_curves import build  # noqa: E402
 N = int(os.environ.get("BENCH_LAB_N", "60000"))
 BATCH, LENET_BATCH, K = 256, 128, 10
 MLPS = ("model 1", "model 2", "model 4")
+SELECTED = [m.strip().replace("model", "model ").replace("  ", " ") for m in
+            os.environ.get("BENCH_LAB_MODELS", ",".join((*MLPS, "lenet5"))).split(",")]
 LABELS = {"model 1": "model 1 (784-10-10)", "model 2": "model 2 (784-500-10)",
           "model 4": "model 4 (784-500-300-10, dropout 0.4)", "lenet5": "LeNet-5 (28x28, pad 2)"}
 TARGETS = {"keras": {"model 1": 1.0, "model 2": 1.0, "model 4": 1.0, "lenet5": 1.0},
@@ -148,7 +151,11 @@ def main(json_path=None):
     if torch is None:
         print("bench_lab: PyTorch is not installed (pip install -e '.[bench]'): no PyTorch rows.")
     rows = []
-    for name in (*MLPS, "lenet5"):
+    unknown = [name for name in SELECTED if name not in LABELS]
+    if unknown:
+        raise ValueError(f"BENCH_LAB_MODELS: unknown {unknown}; known: {', '.join(LABELS)} "
+                         "(model1 for model 1, ...).")
+    for name in SELECTED:
         ours, keras = _epochs(name, x, y)
         if keras is not None:
             rows.append(_case(name, "Keras 3 (JAX)", ours, keras))

@@ -88,7 +88,7 @@ class FitLoop:
         size = min(len(x), batch_size)
         bufs = (np.empty((size, *x.shape[1:]), x.dtype),
                 np.empty((size, *y.shape[1:]), y.dtype)) if shuffle else None
-        with self._reusing_buffers():
+        with self._running_batches():
             try:
                 for epoch in range(epochs):
                     progress.start_epoch(epoch)
@@ -121,7 +121,7 @@ class FitLoop:
 
     def _evaluate(self, x, y, batch_size, prefix=""):
         total = correct = 0.0
-        with self._reusing_buffers():
+        with self._running_batches():
             for lo in range(0, len(x), batch_size):
                 out = self.forward(x[lo:lo + batch_size])
                 total += loss_sum(self.loss, out, y[lo:lo + batch_size])
@@ -146,7 +146,7 @@ class FitLoop:
         x = self._check_x(x, "Sequential.predict")
         self.build()
         result = np.empty((len(x), *self.layers[-1].output_shape), dtype=self.layers[-1].dtype)
-        with self._reusing_buffers():
+        with self._running_batches():
             for lo in range(0, len(x), batch_size):
                 result[lo:lo + batch_size] = self.forward(x[lo:lo + batch_size])
         return result

@@ -17,7 +17,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..speed.threads import one_blas_thread
 from .batch_losses import check_loss, check_targets, check_x, loss_gradient, loss_sum
+from .conv_layers import Conv2D
 from .fit import FitLoop
 from .history import summary_table
 from .layers import ActivatedLayer, Activation, Layer
@@ -145,7 +147,11 @@ class Sequential(FitLoop):
 
     # --- forward and backward -------------------------------------------------------------
     @contextmanager
-    def _reusing_buffers(self):
+    def _running_batches(self):
+        """The loops over mini-batches run in this: the layers reuse their output arrays, and
+        a ConvNet's small matrix products run on a one-thread BLAS, the convolutions splitting
+        the batch between the cores themselves (:func:`~course_lib.speed.threads.one_blas_thread`).
+        """
         if self._buffering:
             yield
             return
@@ -153,7 +159,8 @@ class Sequential(FitLoop):
         for layer in self.layers:
             layer.use_buffers(True)
         try:
-            yield
+            with one_blas_thread(any(isinstance(layer, Conv2D) for layer in self.layers)):
+                yield
         finally:
             self._buffering = False
             for layer in self.layers:

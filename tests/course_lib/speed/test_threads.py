@@ -192,3 +192,41 @@ def test_conv_and_pool_give_the_loops_results_on_any_number_of_parts(workers, mo
         with threads._LOCK:
             one = max_pool2d_backward(dpool, pcache)
         np.testing.assert_array_equal(max_pool2d_backward(dpool, pcache), one)
+
+
+@pytest.mark.parametrize("k,on,inside", [(2, True, [1]), (2, False, [2]), (1, True, [2])])
+def test_one_blas_thread_for_the_block_then_restored(workers, k, on, inside):
+    workers(k)
+    with threadpool_limits(2, user_api="blas"):
+        with threads.one_blas_thread(on):
+            seen = blas_threads()
+        assert set(blas_threads()) == {2}
+    assert set(seen) == set(inside)
+
+
+def test_a_convnet_trains_on_one_blas_thread_an_mlp_on_all(workers, monkeypatch):
+    """Sequential's batch loops: a ConvNet's small products on one BLAS thread (its
+    convolutions split the batch), an MLP's large ones on BLAS's threads."""
+    from course_lib.nn import Conv2D, Dense, Flatten, Sequential
+    from course_lib.nn.layers import Activation
+
+    workers(2)
+    seen = []
+    forward = Dense.forward
+
+    def spy(self, x, training=False):
+        seen.append(blas_threads()[0])
+        return forward(self, x, training)
+
+    monkeypatch.setattr(Dense, "forward", spy)
+    x, y = np.zeros((8, 6, 6, 1), np.float32), np.eye(2, dtype=np.float32)[[0, 1] * 4]
+    with threadpool_limits(2, user_api="blas"):
+        for layers in ([Conv2D(2, 3, input_shape=(6, 6, 1)), Flatten()],
+                       [Flatten(input_shape=(6, 6, 1))]):
+            model = Sequential([*layers, Dense(2), Activation("softmax")], seed=0)
+            model.compile(optimizer="sgd")
+            seen.clear()
+            model.fit(x, y, epochs=1, batch_size=4, verbose=0)
+            model.predict(x)
+            assert set(seen) == ({1} if isinstance(layers[0], Conv2D) else {2}), layers
+        assert set(blas_threads()) == {2}
