@@ -22,8 +22,6 @@ from pathlib import Path
 import pytest
 from course_demo import hand_in, submission
 
-from course_grader.batch.unit import KILL_HOOK
-
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("01_perceptron", "03_architectures_params")
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
@@ -33,6 +31,42 @@ pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
 def _env(**extra):
     return dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                 COURSE_QUICK="1", **extra)
+
+
+# The fault, injected from outside the grader: every Python process started with this folder on
+# PYTHONPATH runs it at start-up (site imports sitecustomize) and, when COURSE_TEST_KILL_ONCE
+# names a file that does not exist yet, wraps grade_unit so that the first worker to grade a
+# unit creates the file and dies (SIGKILL) mid-batch. Workers get grade_unit by reference
+# (pickle), so they unpickle the wrapper.
+KILLER = """
+import os
+if os.environ.get("COURSE_TEST_KILL_ONCE"):
+    import functools, signal
+    from pathlib import Path
+    from course_grader.batch import unit
+
+    _grade_unit = unit.grade_unit
+
+    @functools.wraps(_grade_unit)
+    def grade_unit(payload):
+        hook = Path(os.environ["COURSE_TEST_KILL_ONCE"])
+        if not hook.exists():
+            hook.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return _grade_unit(payload)
+
+    unit.grade_unit = grade_unit
+"""
+
+
+@pytest.fixture(scope="module")
+def killer(tmp_path_factory):
+    """``_env`` arguments that make the first worker to grade a unit die; the hook file."""
+    folder = tmp_path_factory.mktemp("killer")
+    (folder / "sitecustomize.py").write_text(KILLER)
+    hook = folder / "killed-once"
+    path = os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH")) if p)
+    return {"PYTHONPATH": path, "COURSE_TEST_KILL_ONCE": str(hook)}, hook
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +114,10 @@ def _check_run(scores, out, err, label):
 
 
 @pytest.fixture(scope="module")
-def pooled(course, tmp_path_factory):
+def pooled(course, killer):
     """The class graded by two local workers, one of which dies at its first unit."""
-    hook = tmp_path_factory.mktemp("hook") / "killed-once"
-    scores, out, err, _ = _grade(course, "--jobs", "2", env=_env(**{KILL_HOOK: str(hook)}))
+    env, hook = killer
+    scores, out, err, _ = _grade(course, "--jobs", "2", env=_env(**env))
     assert hook.exists(), "the fault was never injected"
     _check_run(scores, out, err, "JOBS=2 with a killed worker")
     return scores
@@ -106,10 +140,11 @@ def _stop(proc):
     proc.wait()
 
 
-def test_dask_cluster_gives_the_same_grades(course, pooled, tmp_path):
+def test_dask_cluster_gives_the_same_grades(course, pooled, killer, tmp_path):
     dask = Path(sys.executable).parent / "dask"
     sched_file = tmp_path / "scheduler.json"
-    hook = tmp_path / "killed-once"
+    hook = tmp_path / "killed-once"   # a hook of its own: one Dask worker dies too
+    kill_env = {**killer[0], "COURSE_TEST_KILL_ONCE": str(hook)}
     log = open(tmp_path / "dask.log", "w")
     procs = [_start([str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0",
                      "--no-dashboard", "--scheduler-file", str(sched_file)], _env(), log)]
@@ -120,7 +155,7 @@ def test_dask_cluster_gives_the_same_grades(course, pooled, tmp_path):
             time.sleep(0.1)
         address = json.loads(sched_file.read_text())["address"]
         for i in range(2):  # the first worker dies at its first unit
-            env = _env(**({KILL_HOOK: str(hook)} if i == 0 else {}))
+            env = _env(**(kill_env if i == 0 else {}))
             procs.append(_start([str(dask), "worker", address, "--nthreads", "1",
                                  "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
                                 env, log))
