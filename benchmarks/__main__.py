@@ -1,7 +1,7 @@
 """Run every ``benchmarks/bench_*.py`` module's ``main()``, or the ones named on the command line.
 
     python -m benchmarks                          # all
-    python -m benchmarks kernels mlp              # bench_kernels.py and bench_mlp.py
+    python -m benchmarks kernels lab              # bench_kernels.py and bench_lab.py
     python -m benchmarks notebooks --json out.json
 
 ``--json PATH`` goes to the modules whose ``main`` takes a ``json_path`` argument (the others
