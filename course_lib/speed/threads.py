@@ -123,17 +123,13 @@ def over_batch(work, n, split=True):
         tasks, helpers = _helpers()
         runs = parts(n, min(WORKERS, 1 + helpers))
         futures = [Future() for _ in runs[1:]]
-        before = [lib.num_threads for lib in _blas()]
-        for lib in _blas():
-            lib.set_num_threads(1)
-        try:
-            for future, (lo, hi) in zip(futures, runs[1:], strict=True):
-                tasks.put((future, work, lo, hi))
-            first = work(*runs[0])
-        finally:
-            wait(futures)  # every part ends before BLAS gets its threads back, even on an error
-            for lib, threads in zip(_blas(), before, strict=True):
-                lib.set_num_threads(threads)
+        with one_blas_thread():
+            try:
+                for future, (lo, hi) in zip(futures, runs[1:], strict=True):
+                    tasks.put((future, work, lo, hi))
+                first = work(*runs[0])
+            finally:
+                wait(futures)  # every part ends before BLAS gets its threads back, even on error
         return [first] + [f.result() for f in futures]
     finally:
         _LOCK.release()
