@@ -26,9 +26,7 @@ the projected time for 300 students x 7 assignments on 16 cores.
 """
 
 import io
-import json
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -45,6 +43,7 @@ from benchmarks._grading_price import (
     print_executions,
     run_plain,
 )
+from benchmarks._results import write_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ASSIGNMENTS = "01-06"
@@ -267,9 +266,6 @@ def main(json_path=None):
     _print_projection(rows, speedup)
     print_executions(folders[0], counts, cells)
     if json_path is not None:
-        result = {"benchmark": "grading", "date": time.strftime("%Y-%m-%d"),
-                  "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-                  "per_kind": PER_KIND, "assignments": folders, "cases": json_cases(rows)}
-        with open(json_path, "w", encoding="utf-8") as f:
-            json.dump(result, f, indent=1)
+        write_json(json_path, "grading", json_cases(rows), per_kind=PER_KIND,
+                   assignments=folders)
     return rows

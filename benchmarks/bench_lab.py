@@ -15,11 +15,9 @@ of the two sides alternate; a ratio is reported only when their spread is below 
     BENCH_LAB_MODELS=lenet5 BENCH_LAB_N=10000 python -m benchmarks lab   # one model, fewer images
 """
 
-import json
 import os
-import platform
-import time
 
+from benchmarks._results import write_json
 from benchmarks._timing import THREADS, Row, compare, print_rows, torch_or_none
 
 if THREADS == 1:   # XLA reads this when JAX starts: before Keras is imported below
@@ -169,11 +167,7 @@ def main(json_path=None):
         print_rows(f"One training epoch on {len(x):,} MNIST images, RMSprop, {THREADS} "
                    "threads (ms; ratio = course_lib / reference)", rows)
     if json_path is not None:
-        result = {"benchmark": "lab", "date": time.strftime("%Y-%m-%d"),
-                  "machine": f"{platform.machine()}, {os.cpu_count()} cores, {THREADS} threads",
-                  "images": len(x), "cases": as_json(rows)}
-        with open(json_path, "w", encoding="utf-8") as f:
-            json.dump(result, f, indent=1)
+        write_json(json_path, "lab", as_json(rows), threads=THREADS, images=len(x))
     return rows
 
 

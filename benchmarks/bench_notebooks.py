@@ -31,7 +31,6 @@ Targets (the performance issue): on one core 01-05 under 5 s each, 06 under 30 s
 
 import json
 import os
-import platform
 import re
 import resource
 import shutil
@@ -39,6 +38,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchmarks._results import write_json
 
 ROOT = Path(__file__).resolve().parents[1]
 CELL_TIMEOUT = 600
@@ -199,14 +200,6 @@ def _header():
     print("-" * 100)
 
 
-def write_json(json_path, results):
-    """Write the results to ``json_path``: benchmark, date, machine and the cases."""
-    data = {"benchmark": "notebooks", "date": time.strftime("%Y-%m-%d"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores", "cases": results}
-    with open(json_path, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1)
-
-
 def main(json_path=None):
     """Run every selected notebook in both configurations; print the table, write the JSON."""
     _header()
@@ -218,7 +211,7 @@ def main(json_path=None):
     met = sum(r["met"] for r in results)
     print(f"targets met: {met} of {len(results)}")
     if json_path is not None:
-        write_json(json_path, results)
+        write_json(json_path, "notebooks", results)
     return results
 
 
