@@ -33,6 +33,7 @@ import numpy as np
 from . import variants_conv, variants_dense
 from .blanks import is_blank
 from .checks import say
+from .reveal import mark_checked
 
 __all__ = ["variant", "student_id", "seed_of", "Variant", "EXERCISES"]
 
@@ -179,6 +180,7 @@ def _wrong_only(ex, nums, want):
 def _say(name, value, want, hints, same):
     if is_blank(value):
         return say(False, name, blank=True)
+    mark_checked(name)  # a worked answer that waits for this one may now be shown (.reveal)
     if same(name, value, want):
         return say(True, name)
     return say(False, name, hint=next((text for wrong, text in hints if same(name, value, wrong)),

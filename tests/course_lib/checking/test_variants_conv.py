@@ -18,6 +18,7 @@ from course_lib import (
     conv_params,
     max_pool2d,
 )
+from course_lib.checking.reveal import reveal_after
 from course_lib.checking.variants import Variant
 from course_lib.checking.variants_conv import conv_out
 
@@ -83,3 +84,14 @@ def test_conv_out_refuses_what_does_not_fit():
     assert conv_out(7, 3, 3, 1) == 3
     with pytest.raises(ValueError, match="not a whole number"):
         conv_out(7, 3, 3, 0)
+
+
+def test_a_checked_variant_answer_unlocks_its_worked_answer(capsys):
+    """06 shows the comparison of two 3x3 layers with one 5x5 only after Exercise 3's answer
+    went through ``V.check`` (a blank answer does not unlock it)."""
+    v = Variant("06_cnn_architectures", "reveal-test")
+    v.check("small_filters", receptive_field=None)
+    assert not reveal_after("receptive_field", "Exercise 3")
+    v.check("small_filters", receptive_field=6)
+    capsys.readouterr()
+    assert reveal_after("receptive_field", "Exercise 3")
