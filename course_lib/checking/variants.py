@@ -172,9 +172,22 @@ class Variant:
 
 
 def _wrong_only(ex, nums, want):
-    """The exercise's common mistakes, without those that give the right answer here."""
-    return {name: [(wrong, hint) for wrong, hint in hints if not ex.same(name, wrong, want[name])]
-            for name, hints in ex.mistakes(nums).items()}
+    """The exercise's common mistakes, without those that give the right answer here; two
+    mistakes that give the same wrong number share one hint that names both."""
+    out = {}
+    for name, hints in ex.mistakes(nums).items():
+        kept = []
+        for wrong, hint in hints:
+            if ex.same(name, wrong, want[name]):
+                continue
+            twin = next((i for i, (seen, _) in enumerate(kept) if ex.same(name, wrong, seen)),
+                        None)
+            if twin is None:
+                kept.append((wrong, hint))
+            else:
+                kept[twin] = (wrong, f"Two slips give this number. {kept[twin][1]} Or: {hint}")
+        out[name] = kept
+    return out
 
 
 def _say(name, value, want, hints, same):

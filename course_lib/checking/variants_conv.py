@@ -11,7 +11,6 @@ from .variants_dense import Exercise
 __all__ = ["EXERCISES", "conv_out", "conv_count"]
 
 
-
 def conv_out(n, f, stride=1, pad=0):
     """(n - f + 2*pad)/stride + 1, for sizes drawn to fit."""
     span = n - f + 2 * pad
@@ -59,8 +58,7 @@ def _sizes_mistakes(n):
     for k, v in n.items():
         right = conv_out(v["n"], v["f"], v["s"], v["p"])
         out[f"size_{k}"] = [(right - 1, "One too small: did you forget the + 1?"),
-                            ((v["n"] - v["f"]) // v["s"] + 1, "Did you forget the padding "
-                                                              "(2P)?"),
+                            ((v["n"] - v["f"]) // v["s"] + 1, "Did you forget the padding?"),
                             (v["n"] - v["f"] + 2 * v["p"] + 1, "Did you divide by the stride?"),
                             ((v["n"] - v["f"] + 2 * v["p"]) / v["s"],
                              "Add the + 1 after dividing by the stride: (N - F + 2P)/S + 1.")]
@@ -97,8 +95,13 @@ def _params_mistakes(n):
 
 
 def _draw_by_hand(rng):
-    return {"x": rng.integers(0, 4, size=(5, 5)).tolist(),
-            "w": rng.integers(-1, 2, size=(3, 3)).tolist()}
+    """Input and filter; redrawn while the answer is all zeros or the same flipped."""
+    while True:
+        n = {"x": rng.integers(0, 4, size=(5, 5)).tolist(),
+             "w": rng.integers(-1, 2, size=(3, 3)).tolist()}
+        right = np.asarray(answers_by_hand(n)["by_hand"])
+        if right.any() and not np.array_equal(right, _by_hand_mistakes(n)["by_hand"][0][0]):
+            return n
 
 
 def _slide(x, w, stride):
@@ -115,8 +118,7 @@ def answers_by_hand(n):
 
 def _by_hand_mistakes(n):
     flipped = np.asarray(n["w"])[::-1, ::-1]
-    return {"by_hand": [(_slide(n["x"], flipped, 2), "You flipped the filter: slide it as it "
-                                                      "is (cross-correlation)."),
+    return {"by_hand": [(_slide(n["x"], flipped, 2), "You flipped the filter: slide it as is."),
                         (_slide(n["x"], n["w"], 1), "That is the stride-1 output: with stride "
                                                     "2 the window jumps.")]}
 

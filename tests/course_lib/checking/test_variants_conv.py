@@ -86,12 +86,35 @@ def test_conv_out_refuses_what_does_not_fit():
         conv_out(7, 3, 3, 0)
 
 
-def test_a_checked_variant_answer_unlocks_its_worked_answer(capsys):
+def test_a_checked_variant_answer_unlocks_its_worked_answer(capsys, monkeypatch):
     """06 shows the comparison of two 3x3 layers with one 5x5 only after Exercise 3's answer
     went through ``V.check`` (a blank answer does not unlock it)."""
+    monkeypatch.setattr("course_lib.checking.reveal._checked", set())  # a fresh kernel
     v = Variant("06_cnn_architectures", "reveal-test")
     v.check("small_filters", receptive_field=None)
     assert not reveal_after("receptive_field", "Exercise 3")
     v.check("small_filters", receptive_field=6)
     capsys.readouterr()
     assert reveal_after("receptive_field", "Exercise 3")
+
+
+def test_no_student_gets_an_all_zero_or_flip_proof_convolution_by_hand():
+    """Some ids drew an answer of zeros, or one the flipped filter also gives (then the flip,
+    the mistake the exercise names, went unnoticed): 3,000 ids, none of either."""
+    for i in range(3000):
+        v = Variant("04_convolution", f"s{i}")
+        right = expected(v, "by_hand")["by_hand"]
+        flipped = np.asarray(v["by_hand"].w)[::-1, ::-1]
+        assert np.any(right), v["by_hand"]
+        assert not np.array_equal(right, conv2d(np.asarray(v["by_hand"].x), flipped, stride=2))
+
+
+def test_two_slips_that_give_one_number_share_one_hint(capsys):
+    """Forgetting the padding and forgetting the + 1 give the same size_c: the hint names both
+    (it named only the + 1, which misled a student who had forgotten the padding)."""
+    v = Variant("04_convolution", "two-slips")
+    c = v["sizes"].c
+    assert (c["n"] - c["f"]) // c["s"] + 1 == conv_out(c["n"], c["f"], c["s"], c["p"]) - 1
+    v.check("sizes", size_c=conv_out(c["n"], c["f"], c["s"], c["p"]) - 1)
+    out = capsys.readouterr().out
+    assert "+ 1" in out and "padding" in out, out
