@@ -64,7 +64,7 @@ class StudentError(Exception):
 
     def __init__(self, type_name, message):
         super().__init__(f"{type_name}: {message}")
-        self.type_name = type_name
+        self.type_name, self.message = type_name, message
 
 
 class JudgeTimeout(AssertionError):

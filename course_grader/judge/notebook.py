@@ -14,6 +14,8 @@ import os
 import sys
 import time
 
+from course_lib.checking.errors import error_text
+
 from ..cells import BEGIN_HIDDEN, END_HIDDEN, cell_source, nbgrader_meta, split_regions
 from ..review import review_reasons
 from ..variants import answer_functions, own_variants
@@ -71,10 +73,10 @@ def run_spec(spec_source, namespace, student):
     except AssertionError as err:
         return Verdict(False, str(err) or "A check of this exercise failed.")
     except StudentError as err:
-        return Verdict(False, f"Your code raised {err}")
+        return Verdict(False, f"Your code raised {error_text(err.type_name, err.message)}")
     except Exception as err:  # the spec met an answer of the wrong kind
-        return Verdict(False, f"Your answer could not be checked ({type(err).__name__}: "
-                              f"{str(err)[:300]}).")
+        return Verdict(False, "Your answer could not be checked "
+                              f"({error_text(type(err).__name__, str(err)[:300])}).")
     return Verdict(True, "Passed.")
 
 

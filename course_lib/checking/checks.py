@@ -24,6 +24,7 @@ one line, ``✔ Correct.``, or ``✘ Not yet.`` with what is wrong and a ``Hint:
 import numpy as np
 
 from .blanks import BLANK_MESSAGE, is_blank
+from .errors import error_text
 from .hashing import answer_hash
 from .reveal import mark_checked
 
@@ -123,7 +124,7 @@ def _call_student(func, args, case):
     except NotImplementedError:
         say(False, blank=True)
     except Exception as err:  # the student's code: report, do not crash the check
-        say(False, why=f"Case {case} raised {type(err).__name__}: {err}")
+        say(False, why=f"Case {case} raised {error_text(type(err).__name__, str(err))}")
     return False, None
 
 
@@ -291,7 +292,7 @@ def check_raises(func, args, exception=ValueError, contains=None):
                                   f"{contains!r}; it is: {err}")
         return say(True)
     except Exception as err:
-        return say(False, why=f"The call raised {type(err).__name__} ({err}); "
+        return say(False, why=f"The call raised {error_text(type(err).__name__, str(err))}; "
                               f"expected {exception.__name__}.")
     text = repr(got)
     text = text if len(text) <= 60 else text[:57] + "..."

@@ -390,3 +390,14 @@ def test_past_the_budget_the_judge_stops_and_says_so():
     assert verdicts and all(v.message == BUDGET_SPENT and not v.passed
                             for v in verdicts.values())
     assert "the judge stopped: the submission used its time budget" in problems
+
+
+def test_the_grader_says_numpys_matrix_product_error_in_words():
+    """The same words as the instant check (course_lib.checking.errors) in the feedback."""
+    source = _source_nb("01_perceptron")
+    swapped = copy.deepcopy(source)
+    cell = next(c for c in swapped["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == "layer_forward")
+    cell["source"] = "def layer_forward(W, b, x):\n    return x @ W + b\n"
+    message = _judge(source, swapped)["layer_forward_values_test"].message
+    assert "A @ B needs A's last axis as long as B's first" in message, message

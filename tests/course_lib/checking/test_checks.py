@@ -116,3 +116,15 @@ def test_say_is_the_one_format_of_every_verdict(capsys):
     assert say(True, blank=True) is False
     assert capsys.readouterr().out.startswith("Not answered yet")
 
+
+
+def test_numpys_matrix_product_error_is_said_in_words(capsys):
+    """A student's ``x @ W`` (the factors swapped) raised NumPy's "mismatch in its core
+    dimension ... gufunc signature", which the check printed as it was."""
+    def swapped(W, b, x):
+        return x @ W + b
+
+    W, b, x = np.ones((4, 3)), np.zeros(4), np.ones(3)
+    assert not check_function(swapped, lambda W, b, x: W @ x + b, [(W, b, x)])
+    out = capsys.readouterr().out
+    assert "core dimension" in out and "A @ B needs A's last axis as long as B's first" in out
