@@ -17,7 +17,8 @@ exchange, the grader account's home with the course folder) [/srv/nn-course], HU
 (the Python environment that every user can run) [/opt/nn-course], HUB_PROXY
 (configurable-http-proxy) [build/hub/proxy/...], HUB_GRADER [grader-<course>],
 HUB_INSTRUCTORS and HUB_STUDENTS (comma-separated unix user names), HUB_SERVICE_PORT [9999],
-HUB_API_PORT [8081], HUB_PROXY_API_PORT [8001].
+HUB_API_PORT [8081], HUB_PROXY_API_PORT [8001]. With LTI13_CLIENT_ID set, students log in
+from the LMS (LTI 1.3) instead: ``deploy/lti13_config.py``.
 """
 
 import os
@@ -104,3 +105,7 @@ c.JupyterHub.services = [
                             HOME=str(GRADER_HOME)),
     },
 ]
+
+# --- optional: students log in from the LMS (LTI 1.3) instead of PAM -------------------------
+if os.environ.get("LTI13_CLIENT_ID"):
+    load_subconfig(str(HERE / "lti13_config.py"))  # noqa: F821 (injected by traitlets)
