@@ -7,8 +7,10 @@ solution region holds a ``# WRONG: <line>`` comment (the round trip builds its w
 submission from it); hidden tests only in grade cells.
 """
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +110,43 @@ def test_run_all_goes_past_blank_exercises(notebook):
     assert not untagged, (
         f"{path.name}: exercise cells {untagged} lack the 'raises-exception' tag, so Run All "
         "stops at them in the release")
+
+
+def _top_level_names(source):
+    """Names a cell binds at the top level (assignments, loops, imports, defs)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics: not in these notebooks' lecture cells
+        return set()
+    names = set()
+    for node in tree.body:
+        for sub in ast.walk(node) if isinstance(node, (ast.Assign, ast.For, ast.AugAssign,
+                                                        ast.AnnAssign, ast.With)) else ():
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
+def test_an_answer_template_copied_as_is_does_not_run_silently(notebook):
+    """``gate_weights = (b, w1, w2)``, copied from the placeholder's comment, ran against the
+    b, w1, w2 that earlier cells left behind and gave a wrong table with no word why. A
+    template of names must name at least one that no earlier cell defines (a NameError)."""
+    path, nb = notebook
+    defined = set()
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        source = _source(cell)
+        for template in re.findall(r"replace None with [(\[]([A-Za-z_][\w, ]*)[)\]]", source):
+            names = {n.strip() for n in template.split(",")}
+            assert not names <= defined, (
+                f"{path.name} cell {cell.get('id', i)}: every name of the template "
+                f"{sorted(names)} is defined by earlier cells, so copying it runs silently")
+        defined |= _top_level_names(source)
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
