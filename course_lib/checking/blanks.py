@@ -52,7 +52,8 @@ _Blank.__module__ = "builtins"
 
 
 def _not_answered(exercise):
-    return _Blank(f"{exercise} is not answered yet: write your answer in its cell and run it.")
+    return _Blank(f"{exercise} is not answered yet: write your answer in its cell, run it, "
+                  "then run this cell again (until then it keeps this message).")
 
 
 def require_answer(value, exercise):
@@ -76,10 +77,10 @@ def require_answer(value, exercise):
     Examples
     --------
     >>> require_answer(3, "Exercise 1")
-    >>> require_answer(None, "Exercise 1")
+    >>> require_answer(None, "Exercise 1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    NotImplementedError: Exercise 1 is not answered yet: write your answer in its cell and run it.
+    NotImplementedError: Exercise 1 is not answered yet: write your answer in its cell, run it, ...
     """
     if is_blank(value):
         raise _not_answered(exercise)
@@ -110,10 +111,10 @@ def require_function(func, exercise, *args):
     >>> require_function(abs, "Exercise 3", -1)
     >>> def blank(x):
     ...     raise NotImplementedError()
-    >>> require_function(blank, "Exercise 3", 1)
+    >>> require_function(blank, "Exercise 3", 1)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    NotImplementedError: Exercise 3 is not answered yet: write your answer in its cell and run it.
+    NotImplementedError: Exercise 3 is not answered yet: write your answer in its cell, run it, ...
     """
     try:
         func(*args)

@@ -35,3 +35,10 @@ def test_require_function_stops_only_on_not_implemented():
 
 def test_the_blank_message_says_what_to_do():
     assert "replace the None" in BLANK_MESSAGE and "run this check again" in BLANK_MESSAGE
+
+
+def test_a_stale_blank_message_says_how_it_goes_away():
+    """A test cell keeps its red "not answered yet" after the answer is fixed, until it runs
+    again (issue 27): the message itself says so."""
+    with pytest.raises(NotImplementedError, match="then run this cell again"):
+        require_answer(None, "Exercise 1")
