@@ -125,9 +125,11 @@ def _gate_text(n):
             f"{table}.")
 
 
-def _draw_widths(rng, first, last, n_hidden, low, high):
-    hidden = sorted((int(v) for v in rng.choice(np.arange(low, high + 1, 4), n_hidden,
-                                                replace=False)), reverse=True)
+def _draw_widths(rng, first, last, n_hidden, low, high, step=4):
+    """[first, hidden..., last], the hidden widths distinct, from low..high by step, narrower
+    than the input and wider than the output: the widths shrink, as the rule of thumb says."""
+    pool = [w for w in range(low, high + 1, step) if last < w < first]
+    hidden = sorted((int(v) for v in rng.choice(pool, n_hidden, replace=False)), reverse=True)
     return [first, *hidden, last]
 
 
@@ -137,7 +139,8 @@ def _count(widths):
 
 def _draw_networks(rng):
     return {"a": _draw_widths(rng, 784, 10, 2, 16, 256),
-            "b": _draw_widths(rng, int(rng.integers(6, 41)), int(rng.integers(3, 9)), 2, 4, 32)}
+            "b": _draw_widths(rng, int(rng.integers(14, 41)), int(rng.integers(3, 9)), 2, 4, 32,
+                              step=2)}
 
 
 def answers_networks(n):
