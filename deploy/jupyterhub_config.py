@@ -87,6 +87,18 @@ COMMON_ENV = {
 }
 c.Spawner.cmd = [str(USER_ENV / "bin" / "python"), "-m", "jupyterhub.singleuser"]
 c.Spawner.environment = dict(COMMON_ENV)
+
+
+def student_view(spawner):
+    """A student's server: no Formgrader, Create Assignment or Course List (the instructor's
+    nbgrader UI), as on Binder: ``deploy/jupyter-student`` links Binder's two settings files
+    and comes first on JUPYTER_CONFIG_PATH; the Assignment List and Validate stay."""
+    if spawner.user.name not in INSTRUCTORS:
+        config_path = os.pathsep.join([str(HERE / "jupyter-student"), str(HERE / "jupyter")])
+        spawner.environment = dict(spawner.environment, JUPYTER_CONFIG_PATH=config_path)
+
+
+c.Spawner.pre_spawn_hook = student_view
 c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 90

@@ -317,6 +317,7 @@ def _browser_student(h, pw, user, phase):
         page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=90_000)
         page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=90_000)
         page.screenshot(path=str(SHOTS / "hub-student-lab.png"))
+        _check_student_view(h, page, user)
     _open_assignment_list(page)
     if phase == "submit":
         _click_in_list(page, "Fetch", "Submit")
@@ -328,6 +329,19 @@ def _browser_student(h, pw, user, phase):
         page.screenshot(path=str(SHOTS / "hub-student-feedback.png"))
     return page.locator(".jp-Activity, #assignment-list, .nbgrader").first.inner_text()[:600] \
         if page.locator("#assignment-list").count() else page.inner_text("body")[:600]
+
+
+def _check_student_view(h, page, user):
+    """A student's JupyterLab has nbgrader's Assignment List and Validate, not the instructor's
+    Formgrader, Create Assignment or Course List (issue 27: they were there), and the student's
+    server answers no formgrader page (deploy/jupyterhub_config.py's student_view)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+    menu = page.locator(".lm-Menu").last.inner_text()
+    page.keyboard.press("Escape")
+    assert "Assignment List" in menu, menu
+    assert "Formgrader" not in menu and "Course List" not in menu, menu
+    code, _ = h.call("GET", f"/user/{user}/formgrader", h.token_for(user))
+    assert code == 404, f"{user}'s server serves the formgrader: {code}"
 
 
 def _open_assignment_list(page):
