@@ -149,6 +149,22 @@ def test_an_answer_template_copied_as_is_does_not_run_silently(notebook):
         defined |= _top_level_names(source)
 
 
+def test_instant_check_hints_are_sealed(notebook):
+    """A check cell's source names no mistake (its hints gave predict-firsts away: 03's "did you
+    forget the biases?" before the count): every hint of a ``check_answer`` is sealed with its
+    wrong answer (course_lib.checking.hashing.seal_hint)."""
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or "check_answer(" not in _source(cell):
+            continue
+        for node in ast.walk(ast.parse(_source(cell))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check_answer":
+                for kw in (k for k in node.keywords if k.arg == "hints"):
+                    plain = [h for h in ast.literal_eval(kw.value).values()
+                             if not h.startswith("sealed:")]
+                    assert not plain, f"{path.name} cell {cell.get('id', i)}: plain hints {plain}"
+
+
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_notebook_runs_top_to_bottom_nbval(folder):
     """`pytest --nbval-lax notebooks/<folder>` in a subprocess, with COURSE_QUICK=1."""

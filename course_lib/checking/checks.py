@@ -3,12 +3,9 @@
 A visible check cell in a student's notebook calls :func:`check_answer` with the student's
 value and a *salted hash* of the expected value, never the value itself (:mod:`.hashing`).
 Common mistakes get their own hint, keyed by the hash of the wrong value (7,840 instead of
-7,850: "did you forget the biases?"). The real values live only in the hidden tests of the
-grade cells, which nbgrader strips from the released notebooks.
-
-Authors compute hashes with::
-
-    python -m course_lib.checking.hashing NAME VALUE [VALUE ...] [--decimals D]
+7,850: "did you forget the biases?") and sealed with it. The real values live only in the
+hidden tests of the grade cells, which nbgrader strips from the released notebooks. Authors
+compute hashes and sealed hints with ``python -m course_lib.checking.hashing`` (:mod:`.hashing`).
 
 Function exercises are checked with :func:`check_function` against a reference from
 ``course_lib`` on random inputs, or, where the reference would be the answer itself, with
@@ -25,7 +22,7 @@ import numpy as np
 
 from .blanks import BLANK_MESSAGE, is_blank
 from .errors import error_text
-from .hashing import answer_hash
+from .hashing import answer_hash, open_hint
 from .reveal import mark_checked
 
 __all__ = ["check_answer", "check_function", "check_outputs", "check_raises", "say", "CORRECT",
@@ -87,7 +84,8 @@ def check_answer(name, value, expected, hints=None, decimals=None):
     expected : str
         ``answer_hash(name, right_answer, decimals)``.
     hints : dict of str to str, optional
-        ``{answer_hash(name, wrong_answer): "what that mistake usually is"}``.
+        ``{answer_hash(name, wrong_answer): hint}``, the hint plain or, so that the cell's
+        source gives nothing away, sealed (``seal_hint(name, wrong_answer, text)``).
     decimals : int, optional
         Rounding used when ``expected`` was computed.
 
@@ -114,7 +112,8 @@ def check_answer(name, value, expected, hints=None, decimals=None):
         got = answer_hash(name, value, decimals)
     except TypeError as err:
         return say(False, why=str(err))
-    return say(got == expected, hint=(hints or {}).get(got))
+    hint = (hints or {}).get(got)
+    return say(got == expected, hint=hint and open_hint(name, value, hint, decimals))
 
 
 def _call_student(func, args, case):

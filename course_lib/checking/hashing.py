@@ -9,19 +9,23 @@ grade comes from the hidden tests at grading time.
 
 Authors compute hashes with::
 
-    python -m course_lib.checking.hashing NAME VALUE [VALUE ...] [--decimals D]
+    python -m course_lib.checking.hashing NAME VALUE [VALUE ...] [--decimals D] [--hint TEXT]
 
-and the hashes of a function's right outputs with :func:`output_hashes`.
+and the hashes of a function's right outputs with :func:`output_hashes`. A hint for a common
+mistake is stored *sealed* (:func:`seal_hint`): encrypted with a key that only that wrong
+answer gives, so the check cell's source names no mistake (and gives no predict-first away);
+the check opens it (:func:`open_hint`) when the student gives that very answer.
 """
 
 import argparse
+import base64
 import hashlib
 import math
 from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["answer_hash", "output_hashes", "main"]
+__all__ = ["answer_hash", "output_hashes", "seal_hint", "open_hint", "main"]
 
 _SALT = "nn-course/2026"
 
@@ -88,6 +92,42 @@ def answer_hash(name, value, decimals=None):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+SEALED = "sealed:"
+
+
+def _keystream(name, value, decimals, size):
+    """``size`` bytes that only this answer to this exercise gives (SHA-256, counter mode)."""
+    seed = f"{_SALT}|hint|{name}|{_canonical(value, decimals)}".encode()
+    blocks = (hashlib.sha256(seed + i.to_bytes(4, "big")).digest() for i in range(size // 32 + 1))
+    return b"".join(blocks)[:size]
+
+
+def seal_hint(name, wrong, text, decimals=None):
+    """The hint ``text`` for the wrong answer ``wrong``, readable only with that answer.
+
+    Examples
+    --------
+    >>> sealed = seal_hint("demo", 7840, "Did you forget the biases?")
+    >>> sealed.startswith("sealed:") and "biases" not in sealed
+    True
+    >>> open_hint("demo", 7840.0, sealed)
+    'Did you forget the biases?'
+    """
+    data = text.encode()
+    key = _keystream(name, wrong, decimals, len(data))
+    return SEALED + base64.b64encode(bytes(a ^ b for a, b in zip(data, key, strict=True))).decode()
+
+
+def open_hint(name, value, hint, decimals=None):
+    """A hint as the student reads it: ``hint`` itself, or opened with the answer ``value``
+    when it is sealed (:func:`seal_hint`)."""
+    if not hint.startswith(SEALED):
+        return hint
+    data = base64.b64decode(hint[len(SEALED):])
+    key = _keystream(name, value, decimals, len(data))
+    return bytes(a ^ b for a, b in zip(data, key, strict=True)).decode(errors="replace")
+
+
 def output_hashes(name, func, cases, decimals=6):
     """Hashes of ``func(*case)`` for each case: what :func:`~.checks.check_outputs` compares with.
 
@@ -134,8 +174,8 @@ def main(argv=None):
     Parameters
     ----------
     argv : list of str, optional
-        ``NAME VALUE [VALUE ...] [--decimals D]``; several values form a list. Default: the
-        process's arguments.
+        ``NAME VALUE [VALUE ...] [--decimals D] [--hint TEXT]``; several values form a list.
+        Default: the process's arguments.
     """
     parser = argparse.ArgumentParser(prog="python -m course_lib.checking.hashing",
                                      description="Print the salted hash of an answer.")
@@ -143,10 +183,15 @@ def main(argv=None):
     parser.add_argument("value", nargs="+",
                         help="a number or a word; several values form a list")
     parser.add_argument("--decimals", type=int, default=None)
+    parser.add_argument("--hint", help="also print this hint for the (wrong) value, sealed")
     args = parser.parse_args(argv)
     values = [_parse(v) for v in args.value]
     value = values[0] if len(values) == 1 else values
-    print(answer_hash(args.name, value, args.decimals))
+    digest = answer_hash(args.name, value, args.decimals)
+    if args.hint is None:
+        print(digest)
+    else:
+        print(f'"{digest}": "{seal_hint(args.name, value, args.hint, args.decimals)}",')
 
 
 if __name__ == "__main__":

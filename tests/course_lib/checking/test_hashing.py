@@ -6,7 +6,15 @@ import sys
 import numpy as np
 import pytest
 
-from course_lib.checking.hashing import _canonical, answer_hash, main, output_hashes
+from course_lib.checking.checks import check_answer
+from course_lib.checking.hashing import (
+    _canonical,
+    answer_hash,
+    main,
+    open_hint,
+    output_hashes,
+    seal_hint,
+)
 
 
 @pytest.mark.parametrize("a, b", [
@@ -83,3 +91,21 @@ def test_python_m_hashing_prints_the_hash():
     out = subprocess.run([sys.executable, "-m", "course_lib.checking.hashing", "n", "7850"],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip() == answer_hash("n", 7850)
+
+
+def test_a_sealed_hint_opens_only_with_its_wrong_answer(capsys):
+    sealed = seal_hint("params_784_10", 7840, "784 x 10 weights... and the biases?")
+    assert "biases" not in sealed and sealed.startswith("sealed:")
+    assert open_hint("params_784_10", 7840.0, sealed) == "784 x 10 weights... and the biases?"
+    assert "biases" not in open_hint("params_784_10", 7841, sealed)
+    assert "biases" not in open_hint("other_exercise", 7840, sealed)
+    wrong = answer_hash("params_784_10", 7840)
+    check_answer("params_784_10", 7840, answer_hash("params_784_10", 7850), {wrong: sealed})
+    assert "Hint: 784 x 10 weights... and the biases?" in capsys.readouterr().out
+
+
+def test_the_command_line_prints_a_sealed_hint(capsys):
+    main(["demo", "7840", "--hint", "forgot the biases?"])
+    key, sealed = capsys.readouterr().out.strip().rstrip(",").split(": ")
+    assert key.strip('"') == answer_hash("demo", 7840)
+    assert open_hint("demo", 7840, sealed.strip('"')) == "forgot the biases?"
