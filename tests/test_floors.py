@@ -1,7 +1,8 @@
 """The floors of course_lib (CONTRIBUTING.md): each part imports only the parts below it.
 
 kernels (course_lib/*.py, with their speed/ plumbing) <- nn <- views; data and checking stand
-apart. Only views import the plotting and widget packages (matplotlib, ipywidgets, ipycanvas).
+apart. Only views import the plotting and widget packages (matplotlib, ipywidgets, ipycanvas,
+anywidget).
 No part of course_lib imports course_grader or nbgrader, and neither package has an import
 cycle. Imports are read with ``ast`` (absolute, relative, and imports inside functions), so
 nothing is run.
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LIB = ROOT / "course_lib"
 GRADER = ROOT / "course_grader"
 
-WIDGETS = ("matplotlib", "ipywidgets", "ipycanvas")   # views only
+WIDGETS = ("matplotlib", "ipywidgets", "ipycanvas", "anywidget")   # views only
 INSTRUCTOR = ("course_grader", "nbgrader")   # never in what students receive
 FORBIDDEN = {
     "kernel": ("course_lib.nn", "course_lib.views", "course_lib.data", "course_lib.checking",

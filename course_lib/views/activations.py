@@ -13,6 +13,7 @@ from ..losses import softmax
 from .describe import describe
 from .display import explorer_box, live, new_figure, show_figure
 from .palette import OKABE_ITO, PREDICTED, PREDICTED_HATCH
+from .slider import FloatSlider
 
 __all__ = [
     "CLASSES",
@@ -160,8 +161,8 @@ def activation_explorer(name="sigmoid", z_max=6.0):
     _check_z_max("activation_explorer", z_max)
     choice = widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value=name,
                               description="activation")
-    span = widgets.FloatSlider(value=z_max, min=1.0, max=20.0, step=0.5,
-                               description="range ±z", continuous_update=False)
+    span = FloatSlider(value=z_max, min=1.0, max=20.0, step=0.5,
+                       description="range ±z", continuous_update=False)
     caption = widgets.HTML()
     image = widgets.Image(format="png")
 
@@ -243,10 +244,10 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), temperature=1.0):
     import ipywidgets as widgets
 
     _probabilities("softmax_explorer", logits, temperature)
-    sliders = {c: widgets.FloatSlider(value=float(v), min=-5.0, max=5.0, step=0.1,
-                                      description=c, continuous_update=False)
+    sliders = {c: FloatSlider(value=float(v), min=-5.0, max=5.0, step=0.1,
+                              description=c, continuous_update=False)
                for c, v in zip(CLASSES, logits, strict=True)}
-    sliders["temperature"] = widgets.FloatSlider(
+    sliders["temperature"] = FloatSlider(
         value=float(temperature), min=0.1, max=5.0, step=0.1, description="temperature T",
         continuous_update=False)
     caption = widgets.HTML()

@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 from .conv_geometry import MISS, formula_text, window_count
 from .describe import describe
 from .display import live, show_figure
+from .slider import IntSlider
 
 __all__ = ["conv_step_state", "conv_step_explorer"]
 
@@ -216,7 +217,7 @@ def conv_step_explorer(x=None, w=None, interval=0.9):
         raise ValueError(f"conv_step_explorer: expected a square input (N, N) and a square "
                          f"filter (F, F) with F <= N, got x {x.shape} and w {w.shape}. "
                          "Pass one depth slice, e.g. x[:, :, 0], and a 2-D filter.")
-    position = widgets.IntSlider(0, 0, 1, description="position", continuous_update=True)
+    position = IntSlider(0, 0, 1, description="position", continuous_update=True)
     play = _player(position, interval)
     stride = widgets.Dropdown(options=[1, 2, 3], value=1, description="stride")
     pad = widgets.Dropdown(options=[0, 1, 2], value=0, description="pad")

@@ -11,6 +11,7 @@ from ..losses import as_labels
 from .describe import describe
 from .display import explorer_box, live, new_figure, show_figure
 from .palette import OTHER, PREDICTED, PREDICTED_HATCH, TRUE
+from .slider import IntSlider
 
 __all__ = ["mistakes_of", "show_misclassified", "misclassified_explorer"]
 
@@ -135,8 +136,8 @@ def misclassified_explorer(images, y_true, probs):
     pred = probs.argmax(axis=1)
     digit = widgets.Dropdown(options=["all"] + [str(d) for d in range(probs.shape[1])],
                              value="all", description="true digit")
-    mistake = widgets.IntSlider(value=1, min=1, max=max(1, len(mistakes_of(y, pred))),
-                                description="mistake", continuous_update=False)
+    mistake = IntSlider(value=1, min=1, max=max(1, len(mistakes_of(y, pred))),
+                        description="mistake", continuous_update=False)
     caption, image = widgets.HTML(), widgets.Image(format="png")
 
     def update(_change=None):

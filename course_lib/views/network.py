@@ -12,6 +12,7 @@ from ..shapes import check_int, dense_params
 from .describe import describe
 from .display import explorer_box, live, new_figure, show_figure
 from .palette import NEGATIVE, OKABE_ITO
+from .slider import IntSlider
 
 __all__ = [
     "draw_network",
@@ -169,11 +170,11 @@ def network_explorer(n_inputs=784, n_outputs=10, hidden=(500, 300), max_hidden=3
                                          description="inputs"),
         "outputs": widgets.BoundedIntText(value=n_outputs, min=1, max=10_000,
                                           description="outputs"),
-        "layers": widgets.IntSlider(value=len(hidden), min=0, max=max_hidden,
-                                    description="hidden layers", continuous_update=False),
+        "layers": IntSlider(value=len(hidden), min=0, max=max_hidden,
+                            description="hidden layers", continuous_update=False),
     }
     for i in range(max_hidden):
-        controls[f"hidden {i + 1}"] = widgets.IntSlider(
+        controls[f"hidden {i + 1}"] = IntSlider(
             value=min(defaults[i], max_width), min=1, max=max_width,
             description=f"hidden {i + 1}", continuous_update=False)
     caption = widgets.HTML()

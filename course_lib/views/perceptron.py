@@ -12,6 +12,7 @@ from ..activations import sign, step
 from .describe import describe
 from .display import live, new_figure, show_figure
 from .palette import NEGATIVE, POSITIVE, SIGN_STYLE, ZERO
+from .slider import FloatSlider
 
 __all__ = [
     "INPUTS", "truth_table", "gate_name", "draw_decision", "draw_layer", "perceptron_explorer",
@@ -267,8 +268,8 @@ def perceptron_explorer(w1=1.0, w2=1.0, b=-1.5):
     import ipywidgets as widgets
 
     def slider(description, value):
-        return widgets.FloatSlider(value=value, min=-12, max=12, step=0.5,
-                                   description=description, continuous_update=True)
+        return FloatSlider(value=value, min=-12, max=12, step=0.5,
+                           description=description, continuous_update=True)
 
     sliders = [slider("w1", w1), slider("w2", w2), slider("b", b)]
     act = widgets.ToggleButtons(options=["step", "sign"], value="step",

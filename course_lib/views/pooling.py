@@ -12,6 +12,7 @@ from matplotlib.patches import Rectangle
 from ..shapes import pool_output_size
 from .describe import describe
 from .display import live, show_figure
+from .slider import IntSlider
 
 __all__ = ["LECTURE_EXAMPLE", "pool_slice_by_windows", "plot_pooling", "pooling_explorer"]
 
@@ -169,8 +170,8 @@ def pooling_explorer(x=None, f=2, stride=2):
 
     x = LECTURE_EXAMPLE if x is None else x
     x, h_out, w_out = _check_slice("pooling_explorer", x, f, stride, "max")
-    window = widgets.IntSlider(value=0, min=0, max=h_out * w_out - 1, description="window",
-                               continuous_update=False)
+    window = IntSlider(value=0, min=0, max=h_out * w_out - 1, description="window",
+                       continuous_update=False)
     mode = widgets.ToggleButtons(options=["max", "average"], value="max", description="pooling")
     caption = widgets.HTML()
     image = widgets.Image(format="png")
