@@ -9,18 +9,20 @@ and the model. :func:`read_digit` is that step alone (ink in, probabilities and 
 
 import numpy as np
 
-from ..data.drawn import preprocess_digit, rgba_to_ink, strokes_to_ink
+from ..data.drawn import SAMPLE_STROKES, preprocess_digit, rgba_to_ink, strokes_to_ink
 from .describe import describe
 from .display import live, new_figure, show_figure
-from .feature_maps import plot_feature_maps
+from .feature_maps import feature_maps, model_input, plot_feature_maps
+from .keypad import PAD_CLASS, KeyboardPen, PadHelp
 from .palette import OTHER, PREDICTED, PREDICTED_HATCH
 
-__all__ = ["DIGIT_NAMES", "DrawPad", "draw_pad", "feature_maps", "prediction_text",
+__all__ = ["DIGIT_NAMES", "DrawPad", "draw_pad", "prediction_text",
            "read_digit"]
 
 DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-EMPTY = "The pad is empty: draw a digit with the mouse (press, drag, release)."
-MAP_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
+EMPTY = ("The pad is empty: draw a digit with the mouse (press, drag, release) or the keyboard, "
+         "or press Sample digit.")
+CURSOR = "#0b57d0"   # the keyboard's cursor: blue, 3 pixels, on white paper and black ink
 
 
 def prediction_text(probs, name="the model", top=3):
@@ -55,13 +57,6 @@ def prediction_text(probs, name="the model", top=3):
             + (f"; then {rest}." if rest else "."))
 
 
-def _model_input(model, digit):
-    """``digit`` (28, 28) as a batch of one in the model's input shape ((1, 784) or 4-D)."""
-    shape = getattr(model, "input_shape", None)
-    shape = (28 * 28,) if shape is None else tuple(shape[1:])
-    return digit.reshape((1, *shape))
-
-
 def read_digit(model, ink, name="the model"):
     """What the model makes of a drawing: MNIST-like image, probabilities, a sentence.
 
@@ -84,41 +79,8 @@ def read_digit(model, ink, name="the model"):
         digit = preprocess_digit(ink)
     except ValueError:
         return {"digit": None, "probs": None, "text": EMPTY}
-    probs = np.asarray(model.predict(_model_input(model, digit)), dtype=np.float64)[0]
+    probs = np.asarray(model.predict(model_input(model, digit)), dtype=np.float64)[0]
     return {"digit": digit, "probs": probs, "text": prediction_text(probs, name)}
-
-
-def feature_maps(model, digit):
-    """The digit's maps after each conv and pool layer, up to the first other layer.
-
-    Parameters
-    ----------
-    model : Sequential
-        A CNN such as ``lenet5(input_shape=(28, 28, 1))``.
-    digit : ndarray, shape (28, 28)
-
-    Returns
-    -------
-    list of (str, ndarray of shape (H, W, K))
-        The layer's name and kind (e.g. ``"layer 0: Conv2D"``) and its output for the digit.
-
-    Examples
-    --------
-    >>> from course_lib import lenet5
-    >>> maps = feature_maps(lenet5(input_shape=(28, 28, 1), seed=0), np.zeros((28, 28)))
-    >>> [(title, m.shape) for title, m in maps]  # doctest: +NORMALIZE_WHITESPACE
-    [('layer 0: Conv2D', (28, 28, 6)), ('layer 1: MaxPooling2D', (14, 14, 6)),
-     ('layer 2: Conv2D', (10, 10, 16)), ('layer 3: MaxPooling2D', (5, 5, 16))]
-    """
-    x = _model_input(model, np.asarray(digit, dtype=np.float32))
-    maps = []
-    for i, layer in enumerate(model.layers):
-        kind = type(layer).__name__
-        if kind not in MAP_LAYERS:
-            break
-        x = layer.forward(x)
-        maps.append((f"layer {i}: {kind}", x[0]))
-    return maps
 
 
 def _draw_reading(fig, digit, probs):
@@ -148,8 +110,13 @@ class DrawPad:
     """The pad's state and behaviour; :func:`draw_pad` builds it and returns its widget.
 
     Attributes: ``strokes`` (list of lists of (x, y)), ``reading`` (the last
-    :func:`read_digit` result), ``canvas`` (ipycanvas.Canvas), ``clear_button``, ``caption``
-    (HTML), ``image`` (Image: input and probabilities), ``maps`` (VBox of Images), ``box``.
+    :func:`read_digit` result), ``canvas`` (ipycanvas.Canvas), ``clear_button``,
+    ``sample_button``, ``caption`` (HTML), ``image`` (Image: input and probabilities), ``maps``
+    (VBox of Images), ``keys`` (:class:`~.keypad.KeyboardPen`), ``help``
+    (:class:`~.keypad.PadHelp`), ``box``.
+
+    The mouse and the keyboard draw alike (``pen_down``, ``pen_move``, ``pen_up``); Clear and
+    an empty pad keep the pictures' places (hidden, not removed), so the page does not jump.
     """
 
     def __init__(self, model, name="the model", maps=False, size=280, pen=20):
@@ -162,17 +129,26 @@ class DrawPad:
                              layout=widgets.Layout(border="2px solid #888", width=f"{size}px",
                                                    height=f"{size}px"))
         self.clear_button = widgets.Button(description="Clear", icon="eraser")
+        self.sample_button = widgets.Button(description="Sample digit", icon="pencil",
+                                            tooltip="draw one of the course's sample digits")
         self.caption = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        self.maps = widgets.VBox()
-        self.canvas.on_mouse_down(self._down)
-        self.canvas.on_mouse_move(self._move)
-        self.canvas.on_mouse_up(self._up)
-        self.canvas.on_mouse_out(self._up)
+        # the picture's place is kept while it is hidden: 5.2 x 2.2 inches at 80 dpi
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="416px",
+                                                                       height="176px"))
+        self.maps, self.help, self.samples = widgets.VBox(), PadHelp(), 0
+        self.keys = KeyboardPen(self, self.help)
+        self.canvas.on_mouse_down(self.pen_down)
+        self.canvas.on_mouse_move(self.pen_move)
+        self.canvas.on_mouse_up(self.pen_up)
+        self.canvas.on_mouse_out(self.pen_up)
+        self.canvas.on_key_down(self.keys.press)
         self.clear_button.on_click(lambda _button: self.clear())
-        self.clear(message="Draw a digit in the box with the mouse: press, drag, release.")
+        self.sample_button.on_click(lambda _button: self.sample())
+        self.clear(message="Draw a digit in the box with the mouse (press, drag, release) or "
+                           "the keyboard, or press Sample digit.")
         self.box = widgets.VBox([widgets.HBox([self.canvas, widgets.VBox(
-            [self.clear_button, self.caption, self.image])]), self.maps])
+            [widgets.HBox([self.clear_button, self.sample_button]), self.caption, self.help,
+             self.image])]), self.maps], _dom_classes=[PAD_CLASS])
         self.box.pad = self
 
     def _paper(self):
@@ -183,38 +159,66 @@ class DrawPad:
         self.canvas.line_width, self.canvas.line_cap, self.canvas.line_join = (
             self.pen, "round", "round")
 
-    def _down(self, x, y):
+    def pen_down(self, x, y):
+        """Start a stroke at (x, y) (the mouse's button pressed, or the keyboard's space)."""
         self.drawing = True
         self.strokes.append([(float(x), float(y))])
         self.canvas.fill_circle(x, y, self.pen / 2)
 
-    def _move(self, x, y):
+    def pen_move(self, x, y):
+        """Go on with the stroke to (x, y); without the pen down, nothing."""
         if self.drawing:
             (x0, y0) = self.strokes[-1][-1]
             self.strokes[-1].append((float(x), float(y)))
             self.canvas.stroke_line(x0, y0, x, y)
 
-    def _up(self, x, y):
+    def pen_up(self, x, y):
+        """End the stroke at (x, y) and read the drawing; without the pen down, nothing."""
         if self.drawing:
-            self._move(x, y)
+            self.pen_move(x, y)
             self.drawing = False
             self.update()
 
     def draw(self, strokes):
         """Add strokes as if drawn with the mouse (each a list of (x, y)), then update."""
         for stroke in strokes:
-            self._down(*stroke[0])
+            self.pen_down(*stroke[0])
             for x, y in stroke[1:]:
-                self._move(x, y)
-            self._up(*stroke[-1])
+                self.pen_move(x, y)
+            self.pen_up(*stroke[-1])
+
+    def sample(self):
+        """Clear, then draw the next of the sample digits (1, 4, 7 in turn)."""
+        digits = sorted(SAMPLE_STROKES)
+        digit = digits[self.samples % len(digits)]
+        self.samples += 1
+        self.clear(message=f"Drawing the sample {digit}.")
+        self.draw(SAMPLE_STROKES[digit])
+
+    def redraw(self, cursor=None):
+        """Paper, every stroke, and the keyboard's cursor (a cell-sized square) at ``cursor``."""
+        from ipycanvas import hold_canvas  # ipycanvas is imported where the pad is built
+
+        with hold_canvas():
+            self._paper()
+            for stroke in self.strokes:
+                self.canvas.fill_circle(*stroke[0], self.pen / 2)
+                if len(stroke) > 1:
+                    self.canvas.stroke_lines(stroke)
+            if cursor is not None:
+                self.canvas.stroke_style, self.canvas.line_width = CURSOR, 3
+                half = self.pen / 2
+                self.canvas.stroke_rect(cursor[0] - half, cursor[1] - half, self.pen, self.pen)
+                self.canvas.stroke_style, self.canvas.line_width = "black", self.pen
 
     def clear(self, message="Cleared: draw a new digit."):
         """Wipe the pad, the prediction and the maps."""
         self.strokes, self.drawing, self.reading = [], False, None
-        self._paper()
+        self.keys.reset()
+        self.redraw(cursor=self.keys.xy() if self.keys.shown else None)
         self.caption.value = live(message)
         self._show(None)
-        self.maps.children = ()
+        self.maps.layout.visibility = "hidden"   # kept in place: the page does not jump
 
     def ink(self):
         """The drawing as ink, shape (size, size): the strokes drawn in NumPy."""
@@ -242,16 +246,18 @@ class DrawPad:
                 maps = [self._maps_image(title, m, digit if k == 0 else None)
                         for k, (title, m) in enumerate(feature_maps(self.model, digit))]
         self._show(fig)
-        self.maps.children = maps
+        if digit is not None:
+            self.maps.children = maps
+        self.maps.layout.visibility = "visible" if maps else "hidden"
         self.caption.value = live(f"<b>{self.reading['text']}</b>")
 
     def _show(self, fig):
-        """The described figure of the input and probabilities; hidden while there is none."""
-        if fig is None:
-            self.image.value, self.image.tooltip = b"", None
-        else:
+        """The described figure of the input and probabilities; hidden while there is none
+        (hidden, its place kept: an empty ``<img>`` would show a broken image, and removing it
+        moved what follows)."""
+        if fig is not None:
             show_figure(self.image, fig)
-        self.image.layout.display = "" if fig is not None else "none"
+        self.image.layout.visibility = "visible" if fig is not None else "hidden"
 
     def _maps_image(self, title, maps, image):
         import ipywidgets as widgets

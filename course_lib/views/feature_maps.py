@@ -1,7 +1,8 @@
 """Learned filters and feature maps, drawn as grids of small images with their text.
 
 :func:`plot_filters` shows a bank of filters (K, F, F, C); :func:`plot_feature_maps` the
-activation maps (H, W, K) of one example, after its input image.
+activation maps (H, W, K) of one example, after its input image; :func:`feature_maps`
+computes a digit's maps through a model's conv and pool layers (the drawing pad's).
 """
 
 import matplotlib.pyplot as plt
@@ -9,7 +10,9 @@ import numpy as np
 
 from .describe import describe
 
-__all__ = ["plot_filters", "plot_feature_maps"]
+__all__ = ["plot_filters", "plot_feature_maps", "feature_maps", "model_input"]
+
+MAP_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
 
 
 def _tile(images, ncols, cmap, titles, suptitle, size=1.3):
@@ -104,3 +107,50 @@ def plot_feature_maps(maps, title="feature maps", image=None, ncols=8):
                   f"{peaks[order[0]]:.3g}, the weakest map {order[-1]} at "
                   f"{peaks[order[-1]]:.3g}; {dead} of {k} maps are all zero.")
     return fig
+
+
+def model_input(model, digit):
+    """``digit`` (28, 28) as a batch of one in the model's input shape ((1, 784) or 4-D).
+
+    Examples
+    --------
+    >>> class MLP: input_shape = (None, 784)
+    >>> model_input(MLP(), np.zeros((28, 28))).shape
+    (1, 784)
+    """
+    shape = getattr(model, "input_shape", None)
+    shape = (28 * 28,) if shape is None else tuple(shape[1:])
+    return digit.reshape((1, *shape))
+
+
+def feature_maps(model, digit):
+    """The digit's maps after each conv and pool layer, up to the first other layer.
+
+    Parameters
+    ----------
+    model : Sequential
+        A CNN such as ``lenet5(input_shape=(28, 28, 1))``.
+    digit : ndarray, shape (28, 28)
+
+    Returns
+    -------
+    list of (str, ndarray of shape (H, W, K))
+        The layer's name and kind (e.g. ``"layer 0: Conv2D"``) and its output for the digit.
+
+    Examples
+    --------
+    >>> from course_lib import lenet5
+    >>> maps = feature_maps(lenet5(input_shape=(28, 28, 1), seed=0), np.zeros((28, 28)))
+    >>> [(title, m.shape) for title, m in maps]  # doctest: +NORMALIZE_WHITESPACE
+    [('layer 0: Conv2D', (28, 28, 6)), ('layer 1: MaxPooling2D', (14, 14, 6)),
+     ('layer 2: Conv2D', (10, 10, 16)), ('layer 3: MaxPooling2D', (5, 5, 16))]
+    """
+    x = model_input(model, np.asarray(digit, dtype=np.float32))
+    maps = []
+    for i, layer in enumerate(model.layers):
+        kind = type(layer).__name__
+        if kind not in MAP_LAYERS:
+            break
+        x = layer.forward(x)
+        maps.append((f"layer {i}: {kind}", x[0]))
+    return maps

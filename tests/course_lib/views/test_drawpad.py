@@ -15,10 +15,11 @@ from course_lib.views.drawpad import (
     EMPTY,
     DrawPad,
     draw_pad,
-    feature_maps,
     prediction_text,
     read_digit,
 )
+from course_lib.views.feature_maps import feature_maps
+from course_lib.views.keypad import GRID, PAD_LABEL
 
 
 class FixedModel:
@@ -104,21 +105,21 @@ def test_feature_maps_follow_lenet5_through_its_conv_and_pool_layers(rng):
 def test_the_pad_draws_with_the_mouse_and_predicts_after_each_stroke():
     model = FixedModel(SEVEN)
     pad = draw_pad(model, "model 2").pad
-    assert "Draw a digit" in pad.caption.value and pad.image.layout.display == "none"
-    pad._move(10, 10)                       # moving without the button pressed draws nothing
+    assert "Draw a digit" in pad.caption.value and pad.image.layout.visibility == "hidden"
+    pad.pen_move(10, 10)                       # moving without the button pressed draws nothing
     assert pad.strokes == []
-    pad._down(70, 50)
-    pad._move(210, 50)
+    pad.pen_down(70, 50)
+    pad.pen_move(210, 50)
     assert model.seen == [], "no prediction while the stroke goes on"
-    pad._up(120, 250)
+    pad.pen_up(120, 250)
     assert pad.strokes == [[(70.0, 50.0), (210.0, 50.0), (120.0, 250.0)]]
     assert np.array_equal(pad.ink(), strokes_to_ink(SAMPLE_STROKES[7]))
     assert "model 2 says 7 (seven) with probability 0.82" in pad.caption.value
-    assert pad.image.value[:4] == b"\x89PNG" and pad.image.layout.display == ""
+    assert pad.image.value[:4] == b"\x89PNG" and pad.image.layout.visibility == "visible"
     assert pad.maps.children == ()
-    pad._down(200, 200)
-    pad._up(200, 200)                        # mouse out ends a stroke as mouse up does
-    pad._up(5, 5)
+    pad.pen_down(200, 200)
+    pad.pen_up(200, 200)                        # mouse out ends a stroke as mouse up does
+    pad.pen_up(5, 5)
     assert len(pad.strokes) == 2 and len(model.seen) == 2
 
 
@@ -128,7 +129,8 @@ def test_clear_wipes_the_pad_and_an_empty_pad_asks_for_a_digit():
     pad.clear_button.click()
     assert pad.strokes == [] and pad.reading is None
     assert pad.caption.value.startswith(live("Cleared")[:-6])
-    assert pad.image.value == b"" and pad.image.layout.display == "none"
+    assert pad.image.layout.visibility == "hidden", "hidden, its place kept (no jump)"
+    assert (pad.image.layout.width, pad.image.layout.height) == ("416px", "176px")
     pad.update()
     assert pad.caption.value == live(f"<b>{EMPTY}</b>")
     assert pad.canvas_ink() is None, "no browser sent the canvas's pixels"
@@ -143,10 +145,43 @@ def test_the_pad_shows_the_feature_maps_of_the_drawn_digit():
     assert len(pad.maps.children) == 4
     assert all(img.value[:4] == b"\x89PNG" for img in pad.maps.children)
     pad.clear()
-    assert pad.maps.children == ()
+    assert pad.maps.layout.visibility == "hidden" and len(pad.maps.children) == 4, (
+        "Clear hides the maps in their place: removing them made the page jump")
+    pad.draw(SAMPLE_STROKES[7])
+    assert pad.maps.layout.visibility == "visible"
 
 
 def test_without_a_front_end_the_pad_prints_what_it_is(capsys):
     box = show_widget(draw_pad(FixedModel(SEVEN)), "draw a digit and see model 2's guess")
     assert "Interactive explorer: draw a digit and see model 2's guess" in capsys.readouterr().out
     assert box.pad.caption.value
+
+
+def test_the_keyboard_draws_on_a_grid_and_the_digit_is_read_when_the_pen_lifts():
+    model = FixedModel(SEVEN)
+    pad = DrawPad(model, "model 2")
+    assert pad.help.label == PAD_LABEL, "the canvas's accessible name (set by the help's view)"
+    press = pad.keys.press
+    for key in ["ArrowUp"] * 5 + ["ArrowLeft"] * 3 + [" "] + ["ArrowRight"] * 6:
+        press(key, False, False, False)
+    assert model.seen == [] and pad.help.status == "row 3, column 11, pen down"
+    for key in ["ArrowDown"] * 10 + ["Enter"]:
+        press(key, False, False, False)
+    assert pad.strokes[0][0] == (90.0, 50.0) and pad.strokes[0][-1] == (210.0, 250.0)
+    assert len(model.seen) == 1 and "model 2 says 7 (seven)" in pad.caption.value
+    assert pad.help.status.endswith("pen up")
+    press("Tab", False, False, False)          # other keys do nothing (the browser moves on)
+    press("ArrowDown", False, False, False)
+    assert len(pad.strokes) == 1 and pad.keys.row == GRID - 1
+    pad.clear()
+    assert pad.strokes == [] and not pad.keys.down
+
+
+def test_the_sample_button_draws_the_sample_digits_in_turn():
+    model = FixedModel(SEVEN)
+    pad = DrawPad(model)
+    pad.sample_button.click()
+    assert np.array_equal(pad.ink(), strokes_to_ink(SAMPLE_STROKES[1]))
+    assert "says 7" in pad.caption.value and pad.image.layout.visibility == "visible"
+    pad.sample_button.click()
+    assert len(pad.strokes) == len(SAMPLE_STROKES[4]) and len(model.seen) == 1 + 2
