@@ -144,17 +144,9 @@ def _verdict(guess, n, f, s, p):
     return False, f"you predicted {value}: {hint}"
 
 
-def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
-    """Choose N, F, S, P; type the output size; click Reveal to see the formula and drawing.
-
-    Returns
-    -------
-    ipywidgets.VBox
-        With attributes ``controls`` (dict: n, f, stride, pad, guess, reveal), ``caption``
-        (HTML) and ``image`` (Image, empty until revealed).
-    """
-    window_count(n, f, stride, pad, func="predict_reveal_explorer")  # TypeError/ValueError if bad
-    boxes = {
+def _size_boxes(n, f, stride, pad):
+    """The four number fields of :func:`predict_reveal_explorer`."""
+    return {
         # up to the exercises' sizes: AlexNet's 227x227 input, 11x11 filters, stride 4
         "n": widgets.BoundedIntText(n, min=1, max=max(300, n), description="N (input)"),
         "f": widgets.BoundedIntText(f, min=1, max=max(15, f), description="F (filter)"),
@@ -162,16 +154,35 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
                                          description="S (stride)"),
         "pad": widgets.BoundedIntText(pad, min=0, max=max(10, pad), description="P (pad)"),
     }
-    guess = widgets.Text("", description="your answer", placeholder="a number, or 'no'")
+
+
+def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
+    """Choose N, F, S, P; type the output size; click Reveal to see the formula and drawing.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``controls`` (dict: n, f, stride, pad, guess, reveal), ``caption``
+        (HTML) and ``image`` (Image, empty and not in the box until revealed).
+    """
+    window_count(n, f, stride, pad, func="predict_reveal_explorer")  # TypeError/ValueError if bad
+    boxes = _size_boxes(n, f, stride, pad)
+    # "initial": the label's own width (ipywidgets' 80 px cut it to "your answ...")
+    guess = widgets.Text("", description="your answer", placeholder="a number, or 'no'",
+                         style={"description_width": "initial"})
     reveal = widgets.Button(description="Reveal", button_style="primary")
     caption = widgets.HTML()
     image = widgets.Image(format="png")
     prompt = "Predict the output size (or type 'no' if the filter does not fit), then Reveal."
+    rows = [widgets.HBox(list(boxes.values())[:2]), widgets.HBox(list(boxes.values())[2:]),
+            widgets.HBox([guess, reveal]), caption]
+    box = widgets.VBox(rows)
 
     def hide(*_):
         caption.value = live(prompt)
         image.value, image.tooltip = b"", None
-        image.layout.display = "none"  # no empty <img> without a text alternative
+        # out of the box until revealed: an empty <img>, even hidden, showed a broken image
+        box.children = rows
 
     def show(*_):
         n, f, s, p = (boxes[k].value for k in ("n", "f", "stride", "pad"))
@@ -188,15 +199,12 @@ def predict_reveal_explorer(n=7, f=3, stride=3, pad=0):
         fig = Figure(figsize=(8, 2.6), layout="constrained")
         plot_positions(n, f, s, p, ax=fig.subplots())
         show_figure(image, fig, dpi=80)
-        image.layout.display = ""
+        box.children = [*rows, image]
 
     for w in (*boxes.values(), guess):
         w.observe(hide, "value")
     reveal.on_click(show)
     hide()
-    box = widgets.VBox([widgets.HBox(list(boxes.values())[:2]),
-                        widgets.HBox(list(boxes.values())[2:]),
-                        widgets.HBox([guess, reveal]), caption, image])
     box.controls = {**boxes, "guess": guess, "reveal": reveal}
     box.caption, box.image = caption, image
     return box

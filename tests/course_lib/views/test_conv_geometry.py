@@ -61,6 +61,17 @@ def test_predict_reveal_names_the_mistake(n, f, s, p, guess, hint):
     assert ("Right" in ex.caption.value) == (int(guess) == conv_output_size(n, f, s, p))
 
 
+def test_predict_reveal_shows_no_image_before_reveal_and_names_in_full():
+    ex = predict_reveal_explorer()
+    assert ex.image not in ex.children, "an empty image showed a broken-image icon"
+    assert ex.controls["guess"].style.description_width == "initial", "'your answ...'"
+    ex.controls["guess"].value = "no"
+    ex.controls["reveal"].click()
+    assert ex.children[-1] is ex.image
+    ex.controls["pad"].value = 1
+    assert ex.image not in ex.children
+
+
 def test_predict_reveal_asks_first_and_hides_when_values_change():
     ex = predict_reveal_explorer()
     ex.controls["reveal"].click()
