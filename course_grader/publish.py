@@ -37,14 +37,13 @@ Command line (``make publish DEST=DIR``)::
 """
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from .leaks import MARKERS, assignments, find_leaks, leak_lines
+from .nbgrader_command import run_nbgrader
 from .student_pages import student_readme
 
 __all__ = ["MARKERS", "publish", "find_leaks", "leak_lines", "assignments",
@@ -84,13 +83,9 @@ def _release_is_current(root, names):
 
 def _generate_release(root):
     """``nbgrader generate_assignment "*" --force`` in the course, as ``make release`` runs it."""
-    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs alembic from the venv's bin
-    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*",
-                           "--force"], cwd=root, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError("publish: nbgrader generate_assignment failed:\n"
-                           f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    status, output = run_nbgrader(root, "generate_assignment", "*", "--force")
+    if status != 0:
+        raise RuntimeError(f"publish: nbgrader generate_assignment failed:\n{output[-6000:]}")
 
 
 def _check_destination(root, dest):

@@ -13,12 +13,12 @@ everyone gradable; the command then exits with status 1.
 import os
 import shutil
 import stat
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import STUDENT_ID
+from ..nbgrader_command import run_nbgrader
 from ..sandbox import SandboxUnavailable, require_sandbox, sandbox_enabled
 from ..staging import NotebookUnreadable, read_notebook, stage_folder
 
@@ -96,18 +96,6 @@ def _is_folder(path):
         return stat.S_ISDIR(os.lstat(path).st_mode)
     except OSError:
         return False
-
-
-def _nbgrader(root, *args, timeout):
-    bin_dir = str(Path(sys.executable).parent)
-    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
-    cmd = [sys.executable, "-m", "nbgrader", *args]
-    try:
-        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return 124, f"nbgrader {args[0]} ran longer than {timeout} s"
-    return proc.returncode, proc.stdout + proc.stderr
 
 
 def _stage(root, sub):
@@ -221,7 +209,7 @@ def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, c
     known = _known_assignments(root)
     for assignment in sorted(p.name for p in (root / "notebooks").iterdir() if p.is_dir()):
         if not (root / "release" / assignment).is_dir() or assignment not in known:
-            _nbgrader(root, "generate_assignment", assignment, "--force", timeout=timeout)
+            run_nbgrader(root, "generate_assignment", assignment, "--force", timeout=timeout)
     subs = find_submissions(root, assignments)
     from .unit import make_template
 
@@ -242,9 +230,9 @@ def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, c
 
         run_units(todo, payload, workers=jobs, client=client, on_result=on_result)
     for sub in manual:  # feedback with the manual grades that only this gradebook has
-        _nbgrader(root, "generate_feedback", sub.assignment, "--student", sub.student,
+        run_nbgrader(root, "generate_feedback", sub.assignment, "--student", sub.student,
                   "--force", timeout=timeout)
-    code, log = _nbgrader(root, "export", timeout=timeout)
+    code, log = run_nbgrader(root, "export", timeout=timeout)
     if code != 0:
         print(f"nbgrader export failed:\n{log[-2000:]}", file=out)
     print(summary(subs), file=out)
