@@ -186,3 +186,35 @@ def test_the_cycle_finder_finds_a_cycle(tmp_path):
     b.write_text("from .a import f\n")
     cycles = import_cycles({"course_lib.a": a, "course_lib.b": b}, root=tmp_path)
     assert cycles and set(cycles[0]) == {"course_lib.a", "course_lib.b"}
+
+
+def local_imports_without_a_reason(source):
+    """Line numbers of the imports inside functions that carry no comment saying why: on the
+    import's line, or on a line of the block of imports (and the ``try:`` or comment line)
+    that it ends: CONTRIBUTING.md's "Imports at the top"."""
+    lines = source.splitlines()
+    bare = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for sub in ast.walk(node):
+                if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    first = sub.lineno - 1
+                    while first > 0 and lines[first - 1].strip().startswith(
+                            ("from ", "import ", "try:", "#")):
+                        first -= 1
+                    if not any("#" in line for line in lines[first:sub.end_lineno]):
+                        bare.append(sub.lineno)
+    return bare
+
+
+@pytest.mark.parametrize("rel", sorted(str(p.relative_to(ROOT))
+                                       for pkg in (LIB, GRADER) for p in pkg.rglob("*.py")))
+def test_every_function_local_import_says_why(rel):
+    bare = local_imports_without_a_reason((ROOT / rel).read_text())
+    assert not bare, (f"{rel}: imports inside functions at lines {bare} without a comment "
+                      "saying why they are not at the top (CONTRIBUTING.md, 'Imports at the top')")
+
+
+def test_the_reason_checker_sees_a_bare_local_import():
+    source = "def f():\n    import json\n\n\ndef g():\n    import csv  # optional: why\n"
+    assert local_imports_without_a_reason(source) == [2]

@@ -10,10 +10,12 @@ nbgrader) is listed at the end with the reason, after ``grades.csv`` has been wr
 everyone gradable; the command then exits with status 1.
 """
 
+import argparse
 import os
 import shutil
 import stat
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from ..course import STUDENT_ID
 from ..nbgrader_command import run_nbgrader
 from ..sandbox import SandboxUnavailable, require_sandbox, sandbox_enabled
 from ..staging import NotebookUnreadable, read_notebook, stage_folder
+from .pool import SCHEDULER_ENV, SchedulerUnreachable, connect, run_units
+from .report import progress, summary
+from .unit import make_payload, make_template, merge_result
 
 __all__ = ["Submission", "find_submissions", "grade_all", "main", "STAGING"]
 
@@ -128,7 +133,7 @@ def _known_assignments(root):
     db = Path(root) / "gradebook.db"
     if not db.exists():
         return set()
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook  # nbgrader's SQLAlchemy: imported only where it is read
 
     with Gradebook(f"sqlite:///{db}") as gb:
         return {a.name for a in gb.assignments}
@@ -136,10 +141,6 @@ def _known_assignments(root):
 
 def _merge(root, sub, result, manual):
     """Record one unit's result in the course (gradebook, autograded/, feedback/)."""
-    import warnings
-
-    from .unit import merge_result
-
     sub.problems += result.get("problems", [])
     sub.seconds = result.get("seconds", 0.0)
     if not result.get("ok"):
@@ -155,8 +156,6 @@ def _merge(root, sub, result, manual):
 
 
 def _jobs(root, subs, template):
-    from .unit import make_payload
-
     by_key = {(s.student, s.assignment): s for s in subs}
 
     def payload(job):
@@ -196,9 +195,6 @@ def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, c
     SandboxUnavailable
         If the sandbox is on and bubblewrap is not installed.
     """
-    from .pool import run_units
-    from .report import progress, summary
-
     root = Path(root)
     if sandbox_enabled():
         require_sandbox()
@@ -211,7 +207,6 @@ def grade_all(root, assignments=None, jobs=None, timeout=3600, out=sys.stdout, c
         if not (root / "release" / assignment).is_dir() or assignment not in known:
             run_nbgrader(root, "generate_assignment", assignment, "--force", timeout=timeout)
     subs = find_submissions(root, assignments)
-    from .unit import make_template
 
     (root / "build").mkdir(exist_ok=True)
     template = make_template(root, root / "build" / "gradebook-template.db")
@@ -254,10 +249,6 @@ def main(argv=None):
         0 when every submission was graded cleanly, 1 when some need a person, 2 when grading
         could not start (no sandbox, no scheduler).
     """
-    import argparse
-
-    from .pool import SCHEDULER_ENV, SchedulerUnreachable, connect
-
     parser = argparse.ArgumentParser(prog="python -m course_grader grade")
     parser.add_argument("--jobs", type=int, default=None,
                         help="submissions graded at once (default: the number of cores)")

@@ -14,7 +14,9 @@ course environment and bubblewrap.
 import concurrent.futures as cf
 import multiprocessing
 import os
+import socket
 from concurrent.futures.process import BrokenProcessPool
+from urllib.parse import urlsplit
 
 from .unit import grade_unit
 
@@ -47,9 +49,6 @@ def connect(address, timeout=3):
     SchedulerUnreachable
         If ``distributed`` is not installed or the scheduler does not answer in time.
     """
-    import socket
-    from urllib.parse import urlsplit
-
     where = urlsplit(address if "://" in address else f"tcp://{address}")
     try:  # a plain TCP connection first: a refused or silent port fails in `timeout` at most
         socket.create_connection((where.hostname, where.port or 8786), timeout=timeout).close()
@@ -58,7 +57,7 @@ def connect(address, timeout=3):
             f"the Dask scheduler at {address} did not answer within {timeout} s ({err}); "
             f"start it (`dask scheduler`) or unset {SCHEDULER_ENV} to grade on this "
             "machine. Nothing was graded.") from None
-    try:
+    try:  # Dask only for a cluster: the grader extra installs it, plain grading never imports it
         from distributed import Client
     except ImportError:
         raise SchedulerUnreachable(
@@ -112,7 +111,7 @@ def _run_local(jobs, make_payload, workers, on_result):
 
 
 def _run_dask(client, jobs, make_payload, on_result):
-    from distributed import as_completed
+    from distributed import as_completed  # a client exists, so distributed imported already
 
     futures = {}
     for job, payload in _payloads(jobs, make_payload, on_result):

@@ -33,7 +33,7 @@ def progress(total, file=None):
     object
         ``bar.done(failed)`` after each submission.
     """
-    from tqdm import tqdm
+    from tqdm import tqdm  # only when a progress bar is shown (a terminal, not a test)
 
     with tqdm(total=total, desc="grading", unit="submission", file=file or sys.stderr,
               mininterval=0.5, dynamic_ncols=True) as bar:

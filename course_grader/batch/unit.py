@@ -15,6 +15,7 @@ import sqlite3
 import tempfile
 import time
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 from ..course import flagged_lines
@@ -87,7 +88,7 @@ def make_payload(root, student, assignment, submission_dir, template):
 
 
 def _grades(db_path, student, assignment):
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook  # nbgrader (SQLAlchemy) in the worker, where it grades
 
     out = {"notebooks": {}}
     with Gradebook(f"sqlite:///{db_path}") as gb:
@@ -103,6 +104,7 @@ def _grades(db_path, student, assignment):
 
 
 def _api(root):
+    # nbgrader.apps takes about 4 s to import: only in the worker that grades
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
@@ -179,9 +181,7 @@ def merge_result(root, result):
         True when the submission already has manual grades (its feedback must be generated
         again here, where they are).
     """
-    from datetime import datetime
-
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook, MissingEntry  # the course's gradebook: the grader only
 
     root = Path(root)
     student, assignment = result["student"], result["assignment"]

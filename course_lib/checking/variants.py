@@ -133,7 +133,7 @@ class Variant:
 
     def show(self, exercise):
         """Display the statement (rendered Markdown in a notebook, printed elsewhere)."""
-        try:
+        try:  # IPython only in a notebook: printed plain elsewhere
             from IPython import get_ipython
             from IPython.display import Markdown, display
         except ImportError:

@@ -60,7 +60,7 @@ def _blas():
     threadpoolctl)."""
     global _BLAS
     if _BLAS is None:
-        try:
+        try:  # threadpoolctl loads every BLAS it finds: only when threads are first set
             from threadpoolctl import ThreadpoolController
         except ImportError:
             _BLAS = []
