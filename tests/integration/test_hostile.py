@@ -194,19 +194,10 @@ def _hostile_folder(course, folder):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, gate_weights):
-    course = tmp_path_factory.mktemp("hostile") / "course"
-    course.mkdir()
-    for name in ("notebooks", "nbgrader_config.py"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, course / name)
-    for extra in course.joinpath("notebooks").iterdir():
-        if extra.name not in (FIRST, SECOND):
-            shutil.rmtree(extra)
+def graded(tmp_path_factory, gate_weights, copy_released_course):
+    course = copy_released_course(tmp_path_factory.mktemp("hostile") / "course")
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                COURSE_CELL_TIMEOUT="15", COURSE_QUICK="1")
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
-                   cwd=course, env=env, check=True, capture_output=True)
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(5)
