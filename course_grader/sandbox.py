@@ -63,8 +63,9 @@ def sandbox_enabled():
     """True unless ``COURSE_SANDBOX=off``; then warn (on every call) that grading is unsafe."""
     if os.environ.get("COURSE_SANDBOX", "on").strip().lower() in ("off", "0", "no", "false"):
         warnings.warn("COURSE_SANDBOX=off: student code runs WITHOUT a sandbox, with the "
-                      "grader's rights over every file it can reach. Only for trusted "
-                      "notebooks.", stacklevel=2)
+                      "grader's rights over every file it can reach, and with course_lib's "
+                      "taught functions NOT switched off (an answer that calls them scores; "
+                      "the review still flags it). Only for trusted notebooks.", stacklevel=2)
         return False
     return True
 
