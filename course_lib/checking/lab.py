@@ -53,17 +53,20 @@ def probe_run_network(run_network, data, case, epochs=2, batch=100, seed=1):
     -------
     dict
         ``error`` (the exception's type name, or None), ``tuple`` (a pair came back),
-        ``same_model``, ``history`` (None, or the number of finished epochs),
-        ``batch_size`` and ``printed`` (the text printed).
+        ``same_model``, ``history`` (None, or the number of finished epochs), ``from_fit``
+        (the history is what ``model.fit`` returned, or its ``.history``, not a made-up
+        one), ``batch_size`` and ``printed`` (the text printed).
     """
     if case not in RUN_CASES:
         raise ValueError(f"probe_run_network: case must be one of {RUN_CASES}, got {case!r}.")
     model = _tiny_model(seed)
     if case == "evaluate":
         model.evaluate = _interrupt
+    fitted, fit = [], model.fit   # what fit returned: a returned history must be one of them
+    model.fit = lambda *args, **kwargs: fitted.append(fit(*args, **kwargs)) or fitted[-1]
     out = io.StringIO()
     report = {"error": None, "tuple": False, "same_model": False, "history": None,
-              "batch_size": None, "printed": ""}
+              "from_fit": False, "batch_size": None, "printed": ""}
     try:
         with contextlib.redirect_stdout(out):
             result = run_network(InterruptedData() if case == "before" else data, model,
@@ -79,6 +82,8 @@ def probe_run_network(run_network, data, case, epochs=2, batch=100, seed=1):
             curves = getattr(history, "history", history)
             report["history"] = len(curves.get("val_loss", [])) if isinstance(curves, dict) else -1
             report["batch_size"] = getattr(history, "params", {}).get("batch_size")
+            report["from_fit"] = any(history is h or history is getattr(h, "history", None)
+                                     for h in fitted)
     return report
 
 
@@ -101,6 +106,8 @@ def run_network_problems(reports, epochs=2, batch=100):
         problems.append(f"A normal run raised {train['error']}.")
     elif not (train["tuple"] and train["same_model"]):
         problems.append("Return the pair (model, history), with the model you were given.")
+    elif train["history"] is not None and not train["from_fit"]:
+        problems.append("Return the history that model.fit returned, not one made up.")
     elif train["history"] != epochs:
         problems.append(f"Train for `epochs` epochs with validation_data=(X_test, Y_test): "
                         f"asked for {epochs}, the history has {train['history']}.")
@@ -116,7 +123,7 @@ def run_network_problems(reports, epochs=2, batch=100):
     if evaluate["error"]:
         problems.append(f"Ctrl-C during the evaluation ends in {evaluate['error']}: catch "
                         "KeyboardInterrupt around the whole run.")
-    elif evaluate["history"] != epochs:
+    elif evaluate["history"] != epochs or not evaluate["from_fit"]:
         problems.append("Ctrl-C during the evaluation: return (model, history) with the "
                         "finished training's history.")
     if not any("KeyboardInterrupt" in r["printed"] for r in (before, evaluate)):

@@ -14,6 +14,7 @@ from course_lib.checking.lab import (
     probe_run_network,
     run_network_problems,
 )
+from course_lib.nn.history import History
 
 
 @pytest.fixture
@@ -109,3 +110,24 @@ def test_a_plot_that_is_not_a_figure():
     fig = _plot()
     assert "Figure" in plot_losses_problems(describe_figure(fig.axes[0]), HIST)[0]
     plt.close(fig)
+
+
+def test_a_made_up_history_is_not_a_trained_one(data):
+    """A run_network that never trains and returns a History it built itself, with the right
+    number of epochs and batch size, passed (3 points at grading); now it must come from fit."""
+    def forged(data, model, epochs=20, batch=256):
+        if isinstance(data, InterruptedData):
+            print(" KeyboardInterrupt")
+            return model, None
+        fake = History()
+        for _ in range(epochs):
+            fake.append({"loss": 0.1, "accuracy": 0.99, "val_loss": 0.1, "val_accuracy": 0.99})
+        fake.params = {"batch_size": batch, "epochs": epochs}
+        print(" KeyboardInterrupt")
+        return model, fake
+
+    reports = {case: probe_run_network(forged, data, case) for case in RUN_CASES}
+    assert reports["train"]["history"] == 2 and not reports["train"]["from_fit"]
+    assert any("model.fit returned" in p for p in run_network_problems(reports))
+    good_reports = {case: probe_run_network(good, data, case) for case in RUN_CASES}
+    assert good_reports["train"]["from_fit"] and good_reports["evaluate"]["from_fit"]
