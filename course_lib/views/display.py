@@ -45,6 +45,8 @@ def show_widget(widget, description):
     from IPython import get_ipython
     from IPython.display import display
 
+    from .slider import NativeKeys  # anywidget and ipywidgets: not on `import course_lib.views`
+
     text = f"Interactive explorer: {description} (open this notebook in JupyterLab to use it)."
     if get_ipython() is None:  # plain Python: nothing can render a widget
         print(text)
@@ -54,7 +56,8 @@ def show_widget(widget, description):
         return widget
     style = widgets.HTML(f"<style>{EXPLORER_CSS}</style>",
                          layout=widgets.Layout(display="none"))
-    shown = widgets.VBox([widget, style], _dom_classes=[EXPLORER_CLASS])  # the style last
+    keys = NativeKeys(layout=widgets.Layout(display="none"))  # arrows stay in selects
+    shown = widgets.VBox([widget, style, keys], _dom_classes=[EXPLORER_CLASS])  # these last
     data = dict(shown._repr_mimebundle_())
     data["text/plain"] = text
     display(data, raw=True)

@@ -14,7 +14,7 @@ and ``aria-valuetext`` carries the readout.
 import anywidget
 import traitlets
 
-__all__ = ["IntSlider", "FloatSlider", "SLIDER_CLASS"]
+__all__ = ["IntSlider", "FloatSlider", "NativeKeys", "SLIDER_CLASS"]
 
 SLIDER_CLASS = "course-slider"
 """The class of the slider's root element (the browser tests find controls by it)."""
@@ -71,6 +71,38 @@ _CSS = """
 .%(cls)s output { min-width: 3em; font-variant-numeric: tabular-nums; }
 .%(cls)s input[type=range]:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 """ % {"cls": SLIDER_CLASS}
+
+
+_KEYS_ESM = """
+const NAV = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End",
+                     "PageUp", "PageDown"]);
+function render({ el }) {
+  let tries = 0;
+  const guard = () => {   // the explorer's box holds this view a few frames after render
+    const box = el.closest(".course-explorer");
+    if (!box) { if (tries++ < 300) requestAnimationFrame(guard); return; }
+    box.addEventListener("keydown", e => {
+      const t = e.target;
+      if (NAV.has(e.key) && (t.tagName === "SELECT" || t.tagName === "INPUT")) e.stopPropagation();
+    });
+  };
+  guard();
+}
+export default { render };
+"""
+
+
+class NativeKeys(anywidget.AnyWidget):
+    """Lets an explorer's drop-downs and fields keep their arrow keys in JupyterLab.
+
+    JupyterLab's command mode binds the arrows on the document (move to the next cell, fold a
+    heading): the arrow pressed in an ipywidgets drop-down moved the notebook's cell and took
+    the focus away instead of choosing the next option. This invisible widget, placed in the
+    explorer's box by :func:`~.display.show_widget`, stops the navigation keys of a ``select``
+    or ``input`` inside the box from reaching the document, so the browser's own action runs.
+    """
+
+    _esm = traitlets.Unicode(_KEYS_ESM).tag(sync=True)
 
 
 class _Slider(anywidget.AnyWidget):

@@ -24,6 +24,7 @@ from course_lib.views.mistakes import misclassified_explorer
 from course_lib.views.network import network_explorer
 from course_lib.views.perceptron import perceptron_explorer
 from course_lib.views.pooling import pooling_explorer
+from course_lib.views.slider import NativeKeys
 
 
 def test_show_widget_without_a_front_end_prints_the_description(capsys):
@@ -126,8 +127,9 @@ def test_show_widget_displays_the_explorer_with_its_focus_ring(monkeypatch):
     assert show_widget(slider, "a slider") is slider
     (data,), (root,) = shown, boxes
     assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == root.model_id
-    inner, style = root.children
+    inner, style, keys = root.children
     assert inner is slider and root._dom_classes == (EXPLORER_CLASS,)
+    assert isinstance(keys, NativeKeys), "the arrows stay in the explorer's drop-downs"
     assert ".noUi-handle:focus" in style.value and "outline: 3px solid" in style.value
     assert data["text/plain"].startswith("Interactive explorer: a slider")
 

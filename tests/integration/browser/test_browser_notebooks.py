@@ -5,12 +5,19 @@ shows an error other than NotImplementedError (release only), that no widget fai
 that every show_widget cell renders a widget, and that moving one control of each explorer
 changes that explorer's output (a caption, printed text or an image). A screenshot after Run All
 goes to build/screenshots/NAME-FORM.png. Notebooks are discovered: new ones need no test code.
+
+The release pass is also the accessibility pass (issue 28; the notebook is run once for both):
+axe-core after Run All, every explorer and drawing pad operated with the keyboard alone
+(``a11y_driver.keyboard_drive``: Tab, arrows, space, Enter; each explorer's output must change),
+and axe again after that. The course's content must have no violation; JupyterLab's own are
+counted in build/screenshots/report.json, not asserted (the course cannot fix them).
 """
 
 import time
 import warnings
 
 import pytest
+from a11y_driver import axe_by_side, counts, keyboard_drive
 from lab_driver import (
     REPORT,
     discover_notebooks,
@@ -77,16 +84,26 @@ def test_notebook_runs_and_its_explorers_respond(name, form, course, lab_page, s
     assert not twice, (f"{path}: cells {twice} show their explorer twice (show_widget's "
                        "return value displayed again: end the line with ';')")
     driven, checked = [], time.monotonic()
+    axe = {"after Run All": axe_by_side(page)} if form == "release" else {}
     for i, info in enumerate(found):
         assert info["widgets"] > 0 and info["height"] > 0, f"{path}: explorer {i} is empty"
         if not info["controls"]:
             continue  # a picture made of widgets, nothing to move
+        if form == "release":
+            driven.append(_by_keyboard(page, path, i, info))
+            continue
         moved = move_one_control(page, i, info)
         assert moved is not None, (
             f"{path}: explorer {i} (cell {info['cell']}) did not change its output when "
             f"its controls were moved: {info['controls']}")
         driven.append({"cell": info["cell"], **moved})
     assert driven, f"{path}: no explorer has a control that changes its output"
+    if form == "release":
+        axe["after the explorers"] = axe_by_side(page)
+        REPORT.append({"notebook": path, "axe": {k: counts(v) for k, v in axe.items()}})
+        course_side = {k: v["course"] for k, v in axe.items() if v["course"]}
+        assert not course_side, f"{path}: axe finds violations in the course's content: " + \
+            "; ".join(f"{when}: {rules}" for when, rules in course_side.items())
     new = [tuple(t) for t in stderr_outputs(page)
            if exception_name(t[1]) and tuple(t) not in errors_before]
     assert not new, f"{path}: moving a control raised an error: {new}"
@@ -96,3 +113,17 @@ def test_notebook_runs_and_its_explorers_respond(name, form, course, lab_page, s
                    "checks_s": round(checked - shot, 1),
                    "controls_s": round(time.monotonic() - checked, 1),
                    "total_s": round(time.monotonic() - started, 1)})
+
+
+def _by_keyboard(page, path, i, info):
+    """Explorer ``i`` operated by the keyboard alone; at least one control changes it."""
+    worked = keyboard_drive(page, i)
+    assert worked, f"{path}: Tab reaches no control of explorer {i} (cell {info['cell']})"
+    assert any(w["changed"] for w in worked), (
+        f"{path}: explorer {i} (cell {info['cell']}) did not change with the keyboard: {worked}")
+    if any(w["kind"] == "pad" for w in worked):
+        pad = [w for w in worked if w["kind"] == "pad"][0]
+        assert pad["changed"] and " says " in pad["changed"][1], (
+            f"{path}: drawing on the pad with the keyboard named no digit: {pad}")
+    return {"cell": info["cell"], "keyboard": [
+        {"kind": w["kind"], "text": w["text"], "changed": bool(w["changed"])} for w in worked]}

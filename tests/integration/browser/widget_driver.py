@@ -12,7 +12,8 @@ import time
 from lab_driver import PANEL
 
 # roots of control widgets: their descriptions and readouts are not "output"
-CONTROL_ROOTS = (".widget-slider, .widget-dropdown, .widget-text, .widget-textarea, "
+CONTROL_ROOTS = (".widget-slider, .course-slider, .widget-dropdown, .widget-text, "
+                 ".widget-textarea, "
                  ".widget-toggle-buttons, .widget-toggle-button, .widget-button, "
                  ".widget-checkbox, .widget-radio, .widget-select, .widget-select-multiple, "
                  ".widget-play, .widget-combobox, .widget-colorpicker, .widget-datepicker, "
@@ -30,7 +31,7 @@ _MARK_JS = """() => {
     o.querySelectorAll('.noUi-handle, select, input, textarea, button').forEach(el => {
       if (el.disabled || !el.offsetParent) return;
       let kind = null;
-      if (el.classList.contains('noUi-handle')) kind = 'slider';
+      if (el.classList.contains('noUi-handle') || el.type === 'range') kind = 'slider';
       else if (el.tagName === 'SELECT') kind = el.options.length > 1 ? 'select' : null;
       else if (el.tagName === 'TEXTAREA') kind = 'text';
       else if (el.tagName === 'BUTTON')
@@ -41,7 +42,8 @@ _MARK_JS = """() => {
       else if (el.type === 'text') kind = 'text';
       if (!kind) return;
       const root = el.closest('.jupyter-widgets') || el;
-      const label = (root.querySelector('.widget-label') || {}).innerText || '';
+      const label = ((el.labels && el.labels[0]) || root.querySelector('.widget-label') || {})
+        .innerText || '';
       el.dataset.testControl = i + '-' + controls.length;
       controls.push({kind, label: label.trim(),
                      text: (el.innerText || el.value || '').trim().slice(0, 40)});
@@ -80,7 +82,9 @@ def snapshot(page, i):
 
 def _act(page, control, kind, attempt):
     if kind == "slider":
-        at_max = control.get_attribute("aria-valuenow") == control.get_attribute("aria-valuemax")
+        now = control.get_attribute("aria-valuenow") or control.input_value()   # noUi or range
+        at_max = float(now) == float(control.get_attribute("aria-valuemax")
+                                     or control.get_attribute("max"))
         control.focus()
         key = "ArrowLeft" if at_max != (attempt == 1) else "ArrowRight"
         page.keyboard.press(key)
