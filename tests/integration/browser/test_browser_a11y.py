@@ -119,6 +119,6 @@ def test_widgets_have_names_and_work_with_the_keyboard(course, lab_page, screens
     _check_predict_reveal(page, boxes[2])
     said = _check_pad(page, boxes[3])
     worked = keyboard_drive(page, 0)
-    assert [w["kind"] for w in worked][:3] == ["range"] * 3 and all(
-        w["changed"] for w in worked), worked
+    ranges = [w for w in worked if w["kind"] == "range"]
+    assert len(ranges) == 3 and all(w["changed"] for w in ranges), worked
     REPORT.append({"notebook": SCRATCH, "keyboard": {"pad": said, "perceptron": worked}})
