@@ -47,10 +47,12 @@ lab: setup data
 data: setup
 	$(PY) -m course_lib.data
 
-## test: lint, unit tests with doctests, every notebook (nbval), the nbgrader round trip
+## test: lint, unit tests with doctests, every notebook (nbval), the nbgrader round trip, on
+## TEST_WORKERS pytest-xdist workers, a test file whole on one worker (tests/integration/conftest.py)
+TEST_WORKERS ?= 2
 test: setup data
 	$(BIN)/ruff check .
-	COURSE_QUICK=1 $(PY) -m pytest -rs --durations=15
+	COURSE_QUICK=1 $(PY) -m pytest -rs --durations=25 -n $(TEST_WORKERS) --dist loadfile
 
 ## test-fast: the quick loop: lint, unit tests and doctests, no integration test (marked slow)
 test-fast: setup data
