@@ -22,6 +22,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 from course_grader import variants as grader_variants
 from course_grader.cells import (
@@ -401,12 +402,6 @@ WRITTEN = ("My explanation <script>window.__pwned = 7</script> "
            "<iframe src=\"javascript:parent.__pwned = 10\"></iframe>")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def formgrader(graded):
     """The course's own Jupyter server (formgrader and guard, as `make lab` runs them) on the
@@ -424,7 +419,7 @@ def formgrader(graded):
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", FIRST, "--student",
                     "xss", "--force"], cwd=course, env=env, check=True, capture_output=True)
-    port, token = _free_port(), uuid.uuid4().hex
+    port, token = free_port(), uuid.uuid4().hex
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter"), "server", "--no-browser",
          "--allow-root", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",

@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
 import hub as deploy  # noqa: E402
 from lab_driver import all_correct_notebook, cell_source, wrong_text  # noqa: E402
+from ports import free_ports  # noqa: E402
 
 ASSIGNMENT = "01_perceptron"
 COURSE = deploy.COURSE
@@ -58,16 +59,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="the hub test creates unix accounts: run it as root")
-
-
-def _free_ports(n):
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 def _as(user, *cmd):
@@ -183,7 +174,7 @@ def hub():
         for role in ("instructor", "A", "B", "C"):
             deploy.add_user(names[role])
             created.append(names[role])
-        port, *others = _free_ports(4)
+        port, *others = free_ports(4)
         admin_token, password = secrets.token_hex(16), secrets.token_urlsafe(12)
         config = state / "test_jupyterhub_config.py"
         config.write_text(

@@ -4,7 +4,6 @@ index (release/README.md, rendered: Markdown opens in its preview)."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -12,14 +11,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url):
@@ -34,7 +28,7 @@ def _get(url):
 
 @pytest.fixture
 def lab(tmp_path):
-    port, token = _free_port(), "course-test-token"
+    port, token = free_port(), "course-test-token"
     log = open(tmp_path / "lab.log", "w+")
     proc = subprocess.Popen(
         ["make", "-s", "lab", f"PORT={port}", f"LAB_ARGS=--IdentityProvider.token={token}"],

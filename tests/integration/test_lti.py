@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,21 +36,12 @@ from lti_platform import CLIENT_ID, CUSTOM, DEPLOYMENT_ID, ISSUER, Launch, Platf
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
 import hub as deploy  # noqa: E402
+from ports import free_ports  # noqa: E402
 
 ROSTER = ["ada.lovelace", "s1234567"]   # HUB_STUDENTS: who may log in
 
 
 # ------------------------------------------------------------------ the hub
-
-
-def _free_ports(n):
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 class Hub:
@@ -109,7 +99,7 @@ def hub(lms):
         pytest.skip(f"no configurable-http-proxy in {deploy.PROXY_DIR}: .ci/run or make hub "
                     f"installs it (npm, configurable-http-proxy@{deploy.PROXY_VERSION})")
     state = Path(tempfile.mkdtemp(prefix="nn-lti-"))
-    port, *others = _free_ports(4)
+    port, *others = free_ports(4)
     token = secrets.token_hex(16)
     env = deploy.hub_env(state, port, Path(sys.prefix), proxy, ["nnl-teach"], ROSTER,
                          ports=others)
@@ -188,8 +178,6 @@ def logged_in_as(hub, session):
 
 
 # ------------------------------------------------------------------ the launches
-
-
 
 
 def refused(hub, out, status, text):

@@ -24,7 +24,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -44,6 +43,7 @@ from lab_driver import (
     require_chromium,
     shutdown_kernels,
 )
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 BROWSER_STUDENT = "browser-student"   # the kernels' COURSE_STUDENT: their own variant
@@ -59,12 +59,6 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         '{"fetchNews": "false", "checkForUpdates": false, "doNotDisturbMode": true}',
 }
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _status(url):
@@ -130,7 +124,7 @@ def lab(tmp_path_factory, chromium):
     """
     copy = tmp_path_factory.mktemp("course")
     _copy_course(copy)
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("lab")
     for name, text in LAB_SETTINGS.items():
         (home / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
