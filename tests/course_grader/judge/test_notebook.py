@@ -401,3 +401,30 @@ def test_the_grader_says_numpys_matrix_product_error_in_words():
     cell["source"] = "def layer_forward(W, b, x):\n    return x @ W + b\n"
     message = _judge(source, swapped)["layer_forward_values_test"].message
     assert "A @ B needs A's last axis as long as B's first" in message, message
+
+
+FORGED_RUN_NETWORK = '''def run_network(data, model, epochs=20, batch=256):
+    print(" KeyboardInterrupt")
+    if isinstance(data, InterruptedData):
+        return model, None
+    fake = History()
+    for _ in range(epochs):
+        fake.append({"loss": 0.1, "accuracy": 0.99, "val_loss": 0.1, "val_accuracy": 0.99})
+    fake.params = {"batch_size": batch, "epochs": epochs}
+    return model, fake
+'''
+
+
+def test_a_run_network_that_never_trains_scores_nothing():
+    """A hostile run_network that returns a History it built itself (right epochs, right
+    batch size, never calls fit) earned Exercise 3's 3 points; the judge now asks for the
+    history that model.fit returned. (It imports History, which the review flags.)"""
+    source = _source_nb("07_mnist_lab")
+    forged = copy.deepcopy(source)
+    cell = next(c for c in forged["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == "run_network")
+    cell["source"] = "from course_lib.nn.history import History\n\n" + FORGED_RUN_NETWORK
+    flags = []
+    verdict = _judge(source, forged, flags)["run_network_test"]
+    assert not verdict.passed and "model.fit returned" in verdict.message, verdict
+    assert flags, "importing course_lib internals is listed for a person"
